@@ -1,0 +1,45 @@
+# nppsim: the two commands. `make run` and `make test` do all set-up on a fresh clone
+# with only Python 3.11 and pip.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SCENARIO ?= xenon-transient
+OUT ?= runs/default
+
+.PHONY: run test lint format install install-test benchmark clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(VENV)/bin/nppsim run $(SCENARIO) --out $(OUT)
+
+lint: install-test
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks
+
+format: install-test
+	$(PY) -m ruff format src tests benchmarks
+	$(PY) -m ruff check --fix src tests benchmarks
+
+# pytest exits 5 when it collects no test: that must fail, not pass silently.
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+benchmark: install
+	$(PY) benchmarks/core.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

@@ -1,0 +1,355 @@
+"""Reactor design files: schema, loading and listing.
+
+A design is a TOML file in this folder (``vver1000-v446.toml``) or anywhere on disk. Every number is a
+*quantity*: an inline table with ``value``, ``unit``, ``source`` and ``confidence``::
+
+    power_thermal = { value = 3000, unit = "MW", source = "plants-research.md §1.2", confidence = "S" }
+
+Confidence tags follow ``shared/data/plants-research.md``: ``S`` read in the named source, ``S2`` a weak or
+secondary source, ``D`` derived by calculation (the note gives the method), ``M`` engineering knowledge not
+read in a source, ``E`` an estimate made for nppsim. ``M`` and ``E`` (and ``D``) need a ``note`` that says
+why and how. Values are converted to SI once, on loading (:mod:`nppsim.units`).
+
+Both levels read the same file: the programme model needs only ``[design]`` and ``[rating]``; the plant
+model also needs ``[core]``, ``[kinetics]``, ``[reactivity]``, ``[rods]``, ``[poisons]`` and
+``[decay_heat]``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from nppsim.errors import InputError
+from nppsim.units import is_known, to_si
+
+Confidence = Literal["S", "S2", "D", "M", "E"]
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Allowed range of a quantity, in SI, checked after conversion.
+
+    Parameters
+    ----------
+    lo, hi : float
+        Inclusive limits in SI.
+    unit : str
+        Unit used to *show* the limits in an error message.
+    """
+
+    lo: float
+    hi: float
+    unit: str = ""
+
+    def describe(self) -> str:
+        return f"allowed range {self.lo:g} to {self.hi:g} {self.unit} (SI)".rstrip()
+
+
+class Quantity(BaseModel):
+    """One design number with its unit, source and confidence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float | list[float]
+    unit: str
+    source: str = Field(min_length=2)
+    confidence: Confidence
+    note: str | None = None
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str) -> str:
+        if not is_known(unit):
+            raise ValueError(f"unknown unit {unit!r}")
+        return unit
+
+    @model_validator(mode="after")
+    def _estimate_says_why(self) -> Quantity:
+        if self.confidence in ("M", "E", "D") and not self.note:
+            raise ValueError(
+                f"confidence {self.confidence!r} needs a 'note' saying how the value was "
+                "estimated or derived, and why"
+            )
+        return self
+
+    @property
+    def si(self) -> float:
+        """The value in SI units (scalar quantities)."""
+        if isinstance(self.value, list):
+            raise TypeError("quantity is a list; use .si_list")
+        return to_si(float(self.value), self.unit)
+
+    @property
+    def si_list(self) -> list[float]:
+        """The values in SI units (list quantities; a scalar gives a one-element list)."""
+        values = self.value if isinstance(self.value, list) else [self.value]
+        return [to_si(float(v), self.unit) for v in values]
+
+
+def Q(lo: float = float("-inf"), hi: float = float("inf"), unit: str = "") -> Any:
+    """A :class:`Quantity` field type with an allowed SI range."""
+    return Annotated[Quantity, Bounds(lo, hi, unit)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DesignInfo(_Section):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    title: str
+    reactor_type: str
+    description: str = ""
+    reference_units: list[str] = []
+    sources: dict[str, str] = {}
+
+
+class Rating(_Section):
+    """Ratings that the programme model and the plant model share."""
+
+    power_thermal: Q(1e6, 1e10, "W")
+    power_electric_gross: Q(1e5, 3e9, "W")
+    power_electric_net: Q(1e5, 3e9, "W")
+    design_life: Q(5 * 3.156e7, 100 * 3.156e7, "s")
+    refuelling_interval: Q(0.5 * 3.156e7, 15 * 3.156e7, "s")
+    refuelling_outage: Q(0.0, 365 * 86400.0, "s")
+    fuel_loading: Q(1.0, 5e5, "kg")
+    enrichment_reload: Q(0.005, 0.2, "1")
+    discharge_burnup: Q(1e11, 2e13, "J/kg")
+
+    @model_validator(mode="after")
+    def _net_below_gross(self) -> Rating:
+        if self.power_electric_net.si > self.power_electric_gross.si:
+            raise ValueError("power_electric_net must not exceed power_electric_gross")
+        if self.power_electric_gross.si >= self.power_thermal.si:
+            raise ValueError("power_electric_gross must be below power_thermal")
+        return self
+
+
+class Core(_Section):
+    """Core geometry and fuel-rod data for the lumped core model."""
+
+    fuel_assemblies: Q(1, 1000, "1")
+    rods_per_assembly: Q(1, 1000, "1")
+    active_height: Q(0.5, 6.0, "m")
+    rod_outer_diameter: Q(3e-3, 20e-3, "m")
+    clad_thickness: Q(0.2e-3, 2e-3, "m")
+    pellet_outer_diameter: Q(3e-3, 20e-3, "m")
+    pellet_hole_diameter: Q(0.0, 5e-3, "m")
+    rod_pitch: Q(4e-3, 30e-3, "m")
+    fuel_density: Q(5e3, 11e3, "kg/m3")
+    gap_conductance: Q(500.0, 1e5, "W/m2/K")
+    axial_peaking_extrapolation: Q(0.0, 2.0, "m")
+    bypass_fraction: Q(0.0, 0.2, "1")
+    axial_nodes: int = Field(4, ge=2, le=20)
+    radial_peaking: Q(1.0, 3.0, "1")
+
+
+class Coolant(_Section):
+    """Nominal boundary conditions of the core model."""
+
+    pressure: Q(0.1e6, 22e6, "Pa")
+    inlet_temperature: Q(273.15, 620.0, "K")
+    outlet_temperature: Q(273.15, 640.0, "K")
+    mass_flow: Q(1.0, 1e5, "kg/s")
+
+
+class Kinetics(_Section):
+    beta: Q(0.0, 0.02, "1")
+    decay_constants: Q(1e-3, 100.0, "1/s")
+    generation_time: Q(1e-8, 1e-2, "s")
+    neutron_source: Q(0.0, 1e-3, "1/s")
+
+    @model_validator(mode="after")
+    def _groups_match(self) -> Kinetics:
+        nb, nl = len(self.beta.si_list), len(self.decay_constants.si_list)
+        if nb != nl or not 1 <= nb <= 8:
+            raise ValueError(f"beta has {nb} groups and decay_constants {nl}: need the same, 1 to 8")
+        return self
+
+
+class Reactivity(_Section):
+    doppler_coefficient: Q(-1e-3, 0.0, "1/K")
+    moderator_temperature_coefficient: Q(-2e-3, 5e-4, "1/K")
+    moderator_density_coefficient: Q(-1e-3, 1e-3, "1/(kg/m3)")
+    boron_worth: Q(-1e-3, 0.0, "1/ppm")
+    critical_boron_full_power: Q(0.0, 3000.0, "ppm")
+    boron_min: Q(0.0, 3000.0, "ppm")
+    boron_max: Q(0.0, 5000.0, "ppm")
+
+
+class RodBank(_Section):
+    name: str
+    worth: Q(0.0, 0.2, "1")
+    position_full_power: Q(0.0, 1.0, "1")
+    speed: Q(1e-4, 0.2, "1/s")
+    scram: bool = True
+
+
+class Rods(_Section):
+    banks: list[RodBank] = Field(min_length=1)
+    scram_drop_time: Q(0.5, 10.0, "s")
+    scram_delay: Q(0.0, 2.0, "s")
+
+
+class Poisons(_Section):
+    thermal_flux_full_power: Q(1e15, 1e19, "1/m2/s")
+    neutrons_per_fission: Q(2.0, 3.2, "1")
+    energy_per_fission: Q(1.5e-11, 4e-11, "J")
+    iodine_yield: Q(0.0, 0.2, "1")
+    xenon_yield: Q(0.0, 0.2, "1")
+    iodine_decay_constant: Q(1e-7, 1e-3, "1/s")
+    xenon_decay_constant: Q(1e-7, 1e-3, "1/s")
+    xenon_cross_section: Q(1e-24, 1e-20, "m2")
+    promethium_yield: Q(0.0, 0.1, "1")
+    promethium_decay_constant: Q(1e-8, 1e-3, "1/s")
+    samarium_cross_section: Q(1e-26, 1e-22, "m2")
+
+
+class DecayHeat(_Section):
+    fission_fractions: dict[str, float]
+    energy_per_fission: Q(150.0 * 1.602e-13, 250.0 * 1.602e-13, "J")
+    capture_ratio: Q(0.0, 1.5, "1")
+    operating_time: Q(0.0, 10 * 3.156e7, "s")
+    source: str
+    confidence: Confidence
+
+    @field_validator("fission_fractions")
+    @classmethod
+    def _fractions(cls, v: dict[str, float]) -> dict[str, float]:
+        allowed = {"U235", "U238", "Pu239", "Pu241"}
+        if not set(v) <= allowed:
+            raise ValueError(f"nuclides must be among {sorted(allowed)}")
+        if abs(sum(v.values()) - 1.0) > 1e-6 or min(v.values()) < 0:
+            raise ValueError("fission fractions must be non-negative and sum to 1")
+        return v
+
+
+class Design(_Section):
+    """A whole design file. Sections beyond ``design`` and ``rating`` are optional."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    design: DesignInfo
+    rating: Rating
+    core: Core | None = None
+    coolant: Coolant | None = None
+    kinetics: Kinetics | None = None
+    reactivity: Reactivity | None = None
+    rods: Rods | None = None
+    poisons: Poisons | None = None
+    decay_heat: DecayHeat | None = None
+    path: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.design.name
+
+    @property
+    def has_dynamics(self) -> bool:
+        """Whether the file has every section the core model needs."""
+        return all(
+            getattr(self, s) is not None
+            for s in ("core", "coolant", "kinetics", "reactivity", "rods", "poisons", "decay_heat")
+        )
+
+
+def _bounds_of(annotation: Any) -> Bounds | None:
+    if get_origin(annotation) is Annotated:
+        for meta in get_args(annotation)[1:]:
+            if isinstance(meta, Bounds):
+                return meta
+    return None
+
+
+def _check_bounds(model: BaseModel, path: str, file: Path | str | None) -> None:
+    """Check every quantity against its declared range; raise :class:`InputError` on the first."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        dotted = f"{path}.{name}" if path else name
+        bounds = None
+        for meta in info.metadata:
+            if isinstance(meta, Bounds):
+                bounds = meta
+        if bounds is None:
+            bounds = _bounds_of(info.annotation)
+        if isinstance(value, Quantity) and bounds is not None:
+            for v_si, v in zip(value.si_list, value.value if isinstance(value.value, list)
+                               else [value.value], strict=True):
+                if not bounds.lo <= v_si <= bounds.hi:
+                    raise InputError(file, dotted, f"{v} {value.unit}", bounds.describe())
+        elif isinstance(value, BaseModel):
+            _check_bounds(value, dotted, file)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _check_bounds(item, f"{dotted}[{i}]", file)
+
+
+def format_validation_error(err: ValidationError) -> tuple[str, Any, str]:
+    """First error of a pydantic ValidationError as (dotted field, value, message)."""
+    first = err.errors()[0]
+    loc = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in first["loc"])
+    loc = loc.replace(".[", "[")
+    value = first.get("input", "<missing>") if first["type"] != "missing" else "<missing>"
+    if isinstance(value, dict):
+        value = "{...}"
+    msg = first["msg"].removeprefix("Value error, ")
+    return loc or "<file>", value, msg
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, turning syntax errors into :class:`InputError`."""
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise InputError(path, "<file>", str(path), "file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(path, "<toml>", "malformed TOML", str(e)) from None
+
+
+def parse_design(data: dict[str, Any], file: Path | str | None = None) -> Design:
+    """Validate a design from a dict (as read from TOML)."""
+    try:
+        design = Design.model_validate({**data, "path": str(file or "")})
+    except ValidationError as e:
+        field, value, msg = format_validation_error(e)
+        raise InputError(file, field, value, msg) from None
+    _check_bounds(design, "", file)
+    return design
+
+
+def _builtin_dir() -> Path:
+    return Path(str(resources.files("nppsim.designs")))
+
+
+def list_designs() -> list[str]:
+    """Names of the designs that ship with nppsim."""
+    return sorted(p.stem for p in _builtin_dir().glob("*.toml"))
+
+
+@cache
+def _load_builtin(name: str) -> Design:
+    path = _builtin_dir() / f"{name}.toml"
+    return parse_design(read_toml(path), path)
+
+
+def load_design(name_or_path: str | Path) -> Design:
+    """Load a design by built-in name (``"vver1000-v446"``) or from a TOML file path."""
+    text = str(name_or_path)
+    if text in list_designs():
+        return _load_builtin(text)
+    path = Path(text)
+    if path.suffix == ".toml" and path.exists():
+        return parse_design(read_toml(path), path)
+    raise InputError(
+        None, "design", text, f"unknown design; built-in designs: {', '.join(list_designs())}"
+    )
