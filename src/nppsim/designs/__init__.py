@@ -144,6 +144,7 @@ class Core(_Section):
     pellet_outer_diameter: Q(3e-3, 20e-3, "m")
     pellet_hole_diameter: Q(0.0, 5e-3, "m")
     rod_pitch: Q(4e-3, 30e-3, "m")
+    assembly_pitch: Q(0.05, 0.5, "m")
     fuel_density: Q(5e3, 11e3, "kg/m3")
     gap_conductance: Q(500.0, 1e5, "W/m2/K")
     axial_peaking_extrapolation: Q(0.0, 2.0, "m")
@@ -195,8 +196,25 @@ class RodBank(_Section):
 
 class Rods(_Section):
     banks: list[RodBank] = Field(min_length=1)
+    regulating_banks: list[str] = Field(min_length=1)
     scram_drop_time: Q(0.5, 10.0, "s")
     scram_delay: Q(0.0, 2.0, "s")
+
+
+class CoreControl(_Section):
+    """Automatic control of the core: power by the regulating banks, bank position by boron."""
+
+    power_error_band: Q(1e-4, 0.2, "1")
+    boron_rate_max: Q(1e-4, 1.0, "ppm/s")
+    bank_position_reference: Q(0.0, 8.0, "1")
+    bank_position_band: Q(0.005, 2.0, "1")
+
+
+class Protection(_Section):
+    """Reactor trip setpoints."""
+
+    high_flux: Q(0.5, 1.5, "1")
+    short_period: Q(1.0, 100.0, "s")
 
 
 class Poisons(_Section):
@@ -244,6 +262,8 @@ class Design(_Section):
     kinetics: Kinetics | None = None
     reactivity: Reactivity | None = None
     rods: Rods | None = None
+    control: CoreControl | None = None
+    protection: Protection | None = None
     poisons: Poisons | None = None
     decay_heat: DecayHeat | None = None
     path: str = ""
@@ -252,12 +272,24 @@ class Design(_Section):
     def name(self) -> str:
         return self.design.name
 
+    @model_validator(mode="after")
+    def _banks_known(self) -> Design:
+        if self.rods is not None:
+            names = [b.name for b in self.rods.banks]
+            for r in self.rods.regulating_banks:
+                if r not in names:
+                    raise ValueError(f"rods.regulating_banks names {r!r}; banks are {names}")
+        return self
+
     @property
     def has_dynamics(self) -> bool:
         """Whether the file has every section the core model needs."""
         return all(
             getattr(self, s) is not None
-            for s in ("core", "coolant", "kinetics", "reactivity", "rods", "poisons", "decay_heat")
+            for s in (
+                "core", "coolant", "kinetics", "reactivity", "rods", "control", "protection",
+                "poisons", "decay_heat",
+            )
         )
 
 
@@ -333,7 +365,8 @@ def _builtin_dir() -> Path:
 
 def list_designs() -> list[str]:
     """Names of the designs that ship with nppsim."""
-    return sorted(p.stem for p in _builtin_dir().glob("*.toml"))
+    # a design is NAME.toml; files with a further suffix (NAME.part.toml) are not designs
+    return sorted(p.stem for p in _builtin_dir().glob("*.toml") if "." not in p.stem)
 
 
 @cache

@@ -1,0 +1,213 @@
+"""The ``nppsim`` command line (Typer + Rich).
+
+Every input error is printed as one line naming the file, field, value and what is allowed, and
+the command exits with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from nppsim import __version__
+from nppsim.errors import NppsimError
+
+app = typer.Typer(
+    help="nppsim: simulate a VVER power unit (plant) and Iran's nuclear programme (fleet).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+designs_app = typer.Typer(help="List designs, or show one with its sources.", no_args_is_help=False,
+                          invoke_without_command=True)
+app.add_typer(designs_app, name="designs")
+console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_SCENARIO = "xenon-transient"
+
+
+def _fmt_duration(s: float) -> str:
+    if s >= 3600 and s % 3600 == 0:
+        return f"{s / 3600:g} h"
+    if s >= 60 and s % 60 == 0:
+        return f"{s / 60:g} min"
+    return f"{s:g} s"
+
+
+@app.command("scenarios")
+def scenarios_cmd() -> None:
+    """List the built-in scenarios, one line each."""
+    from nppsim.scenarios import list_scenarios
+
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("scenario", no_wrap=True)
+    table.add_column("duration", justify="right")
+    table.add_column("design")
+    table.add_column("what happens")
+    for sc in list_scenarios():
+        table.add_row(sc.name, _fmt_duration(sc.duration), sc.scenario.design, sc.scenario.title)
+    console.print(table)
+
+
+@designs_app.callback()
+def designs_list(ctx: typer.Context) -> None:
+    """List the built-in designs."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from nppsim.designs import list_designs, load_design
+
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("design", no_wrap=True)
+    for col in ("title", "thermal [MW]", "gross [MWe]", "net [MWe]", "dynamics"):
+        table.add_column(col, overflow="fold")
+    for name in list_designs():
+        d = load_design(name)
+        r = d.rating
+        table.add_row(name, d.design.title, f"{r.power_thermal.si / 1e6:g}",
+                      f"{r.power_electric_gross.si / 1e6:g}", f"{r.power_electric_net.si / 1e6:g}",
+                      "core" if d.has_dynamics else "ratings only")
+    console.print(table)
+
+
+@designs_app.command("show")
+def designs_show(name: str = typer.Argument(..., help="design name or TOML path")) -> None:
+    """Print one design: every value with its unit, source and confidence."""
+    from pydantic import BaseModel
+
+    from nppsim.designs import Quantity, load_design
+
+    d = load_design(name)
+    console.print(f"[bold]{d.design.title}[/bold] ({d.name})")
+    console.print(d.design.description)
+    for key, text in d.design.sources.items():
+        console.print(f"  [dim]{key}[/dim] = {text}")
+    table = Table(show_header=True, header_style="bold", show_lines=False)
+    for col in ("field", "value", "unit", "conf.", "source / note"):
+        table.add_column(col, overflow="fold")
+
+    def walk(model: BaseModel, prefix: str) -> None:
+        for fname in type(model).model_fields:
+            v = getattr(model, fname)
+            path = f"{prefix}.{fname}" if prefix else fname
+            if isinstance(v, Quantity):
+                note = f"{v.source}" + (f" — {v.note}" if v.note else "")
+                table.add_row(path, str(v.value), v.unit, v.confidence, note)
+            elif isinstance(v, BaseModel):
+                walk(v, path)
+            elif isinstance(v, list) and v and isinstance(v[0], BaseModel):
+                for i, item in enumerate(v):
+                    walk(item, f"{path}[{i}]")
+
+    for section in ("rating", "core", "coolant", "kinetics", "reactivity", "rods", "control",
+                    "protection", "poisons", "decay_heat"):
+        sec = getattr(d, section, None)
+        if sec is not None:
+            walk(sec, section)
+    console.print(table)
+    console.print("confidence: S source, S2 secondary source, D derived, M engineering knowledge, "
+                  "E nppsim estimate")
+
+
+@app.command("run")
+def run_cmd(
+    scenario: str = typer.Argument(DEFAULT_SCENARIO, help="built-in scenario name or TOML file"),
+    out: Path | None = typer.Option(None, "--out", help="output folder "
+                                    "(default runs/<scenario>-<timestamp>/)"),
+) -> None:
+    """Run a scenario; write timeseries.parquet, run.json and overview.png."""
+    from nppsim import results
+    from nppsim.scenarios import load_scenario
+
+    sc = load_scenario(scenario)
+    if out is None:
+        out = Path("runs") / f"{sc.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    console.print(f"[bold]{sc.scenario.title}[/bold]  ({sc.name}, design {sc.scenario.design}, "
+                  f"{_fmt_duration(sc.duration)})")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[t]}"),
+                  TimeElapsedColumn(), console=console, transient=False) as prog:
+        task = prog.add_task("simulating", total=sc.duration, t="")
+
+        def progress(t: float) -> None:
+            prog.update(task, completed=t, t=f"t = {_fmt_duration(round(t))}")
+
+        res = results.run(sc, progress)
+    paths = results.write(res, out)
+    df = res.timeseries
+    last = df.iloc[-1]
+    table = Table(title="end of run", show_header=True, header_style="bold")
+    table.add_column("quantity")
+    table.add_column("start", justify="right")
+    table.add_column("end", justify="right")
+    first = df.iloc[0]
+    for col, label, f in [("power_thermal_w", "thermal power [MW]", 1e-6),
+                          ("power_decay_w", "decay heat [MW]", 1e-6),
+                          ("temp_fuel_avg_k", "fuel average [K]", 1),
+                          ("temp_coolant_outlet_k", "coolant outlet [K]", 1),
+                          ("reactivity_xenon", "xenon worth [pcm]", 1e5),
+                          ("boron_ppm", "boron [ppm]", 1)]:
+        table.add_row(label, f"{first[col] * f:.2f}", f"{last[col] * f:.2f}")
+    console.print(table)
+    for e in res.events:
+        console.print(f"  event at {e['time_s']:.3f} s: {e['kind']} {e['name']}")
+    console.print(f"{res.stats['steps']} steps, real-time factor {res.stats['real_time_factor']:.0f}")
+    for k, p in paths.items():
+        console.print(f"  {k}: {p}")
+    if res.status != "completed":
+        err_console.print(f"error: run stopped early: {res.message} (results up to "
+                          f"t = {df['time_s'].iloc[-1]:.6g} s were written)")
+        raise typer.Exit(1)
+
+
+@app.command("version")
+def version_cmd() -> None:
+    """Print the nppsim version."""
+    console.print(__version__)
+
+
+def _register_optional() -> None:
+    """Commands implemented in their own packages."""
+    try:
+        from nppsim.validation.cli import validate
+    except ImportError:  # pragma: no cover - validation package not built yet
+        pass
+    else:
+        app.command("validate")(validate)
+    try:
+        from nppsim.programme.cli import programme
+    except ImportError:  # pragma: no cover - programme package not built yet
+        return
+    app.command("programme")(programme)
+
+
+_register_optional()
+
+
+def main() -> None:
+    """Entry point: run the app, turning nppsim errors into one-line messages."""
+    try:
+        app(standalone_mode=False)
+    except NppsimError as e:
+        err_console.print(f"error: {e}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except Exception as e:  # click usage errors
+        import click
+
+        if isinstance(e, click.exceptions.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        if isinstance(e, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":
+    main()

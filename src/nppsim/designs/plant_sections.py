@@ -1,0 +1,444 @@
+"""Design-file sections of the plant beyond the core: loops, pumps, pressurizer, steam side, I&C.
+
+Sections (each a TOML table of quantities, every value with unit, source and confidence):
+
+``[primary]``, ``[pumps]``, ``[pressurizer]``, ``[steam_generators]``, ``[turbine]``,
+``[protection]`` and ``[control]`` (with sub-tables ``[control.pressurizer]``,
+``[control.steam_generators]``, ``[control.turbine]``, ``[control.steam_dump]``).
+
+:class:`PlantProtection` is a superset of :class:`nppsim.designs.Protection` (same names and
+ranges for ``high_flux`` and ``short_period``), so that a design file can carry one ``[protection]``
+table. :class:`PlantControl` holds only sub-tables, so that it can sit beside the core controller's
+keys in one ``[control]`` table.
+
+Controller gains are written as proportional *bands* (the error, in the measured quantity's unit,
+that moves the actuator over its full range) and integral times [s]: physical units the unit table
+knows, and what plant documents state.
+
+The Bushehr 1 data are in ``vver1000-v446.plant.toml``; :func:`load_plant_sections` validates such a
+file. The helpers ``pump_rating``, ``pump_curves`` and ``steam_generator_geometry`` build the
+parameter objects of :mod:`nppsim.physics`.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from nppsim.designs import (
+    CoreControl,
+    Q,
+    _check_bounds,
+    _Section,
+    format_validation_error,
+    read_toml,
+)
+from nppsim.errors import InputError
+from nppsim.physics.pump import PumpCurves, PumpRating
+from nppsim.physics.steam_generator import SteamGeneratorGeometry
+
+__all__ = [
+    "PlantControl",
+    "PlantProtection",
+    "PlantSections",
+    "Pressurizer",
+    "Primary",
+    "Pumps",
+    "SteamGenerators",
+    "Turbine",
+    "load_plant_sections",
+]
+
+
+class Primary(_Section):
+    """Reactor coolant system outside the core: loops, volumes, resistances, elevations."""
+
+    loops: int = Field(ge=1, le=8)
+    loop_flow: Q(10.0, 2e4, "kg/s")
+    vessel_pressure_drop: Q(1e4, 2e6, "Pa")
+    downcomer_volume: Q(1.0, 200.0, "m3")
+    lower_plenum_volume: Q(1.0, 200.0, "m3")
+    upper_plenum_volume: Q(1.0, 200.0, "m3")
+    hot_leg_length: Q(1.0, 100.0, "m")
+    hot_leg_inner_diameter: Q(0.1, 2.0, "m")
+    cold_leg_length: Q(1.0, 100.0, "m")
+    cold_leg_inner_diameter: Q(0.1, 2.0, "m")
+    pump_volume: Q(0.0, 50.0, "m3")
+    sg_collector_volume: Q(0.0, 50.0, "m3")
+    vessel_path_length: Q(1.0, 50.0, "m")
+    vessel_flow_area: Q(0.1, 50.0, "m2")
+    sg_thermal_centre_height: Q(-10.0, 40.0, "m")
+
+
+class Pumps(_Section):
+    """Reactor coolant pumps (one per loop) and their induction motors."""
+
+    count: int = Field(ge=1, le=8)
+    rated_flow: Q(0.1, 20.0, "m3/s")
+    rated_pressure_rise: Q(1e4, 5e6, "Pa")
+    rated_density: Q(100.0, 1100.0, "kg/m3")
+    rated_speed: Q(10.0, 400.0, "rad/s")
+    synchronous_speed: Q(10.0, 400.0, "rad/s")
+    efficiency: Q(0.3, 0.95, "1")
+    inertia: Q(10.0, 1e5, "kg m2")
+    head_shutoff: Q(1.0, 2.0, "1")
+    head_locked_forward: Q(0.0, 3.0, "1")
+    head_locked_reverse: Q(0.0, 10.0, "1")
+    torque_shutoff: Q(0.1, 1.5, "1")
+    torque_locked: Q(-2.0, 0.0, "1")
+    friction_fraction: Q(0.0, 0.2, "1")
+    motor_rated_power: Q(1e5, 5e7, "W")
+    motor_breakdown_ratio: Q(1.1, 4.0, "1")
+    anti_reverse: bool = True
+
+    @model_validator(mode="after")
+    def _speeds(self) -> Pumps:
+        if not self.rated_speed.si < self.synchronous_speed.si:
+            raise ValueError("pumps.rated_speed must be below synchronous_speed (induction motor)")
+        return self
+
+    def pump_rating(self) -> PumpRating:
+        """Rated point as a :class:`nppsim.physics.pump.PumpRating` (SI)."""
+        return PumpRating(
+            flow=self.rated_flow.si,
+            pressure_rise=self.rated_pressure_rise.si,
+            speed=self.rated_speed.si,
+            efficiency=self.efficiency.si,
+            density=self.rated_density.si,
+        )
+
+    def pump_curves(self) -> PumpCurves:
+        """Homologous curve coefficients as a :class:`nppsim.physics.pump.PumpCurves`."""
+        return PumpCurves(
+            head_shutoff=self.head_shutoff.si,
+            head_locked_forward=self.head_locked_forward.si,
+            head_locked_reverse=self.head_locked_reverse.si,
+            torque_shutoff=self.torque_shutoff.si,
+            torque_locked=self.torque_locked.si,
+        )
+
+    @property
+    def rated_slip(self) -> float:
+        """Motor slip at the rated speed [1]."""
+        return 1.0 - self.rated_speed.si / self.synchronous_speed.si
+
+    @property
+    def motor_breakdown_torque(self) -> float:
+        """Maximum motor torque: breakdown ratio times motor rated torque at rated speed [N m]."""
+        return self.motor_breakdown_ratio.si * self.motor_rated_power.si / self.rated_speed.si
+
+
+class Pressurizer(_Section):
+    """Pressurizer vessel, heaters, spray and relief/safety valves."""
+
+    total_volume: Q(1.0, 200.0, "m3")
+    inner_diameter: Q(0.5, 6.0, "m")
+    nominal_water_volume: Q(0.5, 200.0, "m3")
+    heater_power: Q(0.0, 1e7, "W")
+    heater_time_constant: Q(0.0, 600.0, "s")
+    heat_loss: Q(0.0, 1e6, "W")
+    spray_max_flow: Q(0.0, 500.0, "kg/s")
+    spray_dp_rated: Q(1e4, 2e6, "Pa")
+    relief_open_pressure: Q(10e6, 22e6, "Pa")
+    relief_close_pressure: Q(10e6, 22e6, "Pa")
+    relief_capacity: Q(0.0, 500.0, "kg/s")
+    safety_open_pressure: Q(10e6, 22e6, "Pa")
+    safety_full_pressure: Q(10e6, 22e6, "Pa")
+    safety_capacity: Q(0.0, 1000.0, "kg/s")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Pressurizer:
+        if self.nominal_water_volume.si >= self.total_volume.si:
+            raise ValueError("pressurizer.nominal_water_volume must be below total_volume")
+        if self.relief_close_pressure.si >= self.relief_open_pressure.si:
+            raise ValueError("pressurizer.relief_close_pressure must be below relief_open_pressure")
+        if not self.relief_open_pressure.si <= self.safety_open_pressure.si:
+            raise ValueError(
+                "pressurizer.safety_open_pressure must not be below the relief valve's"
+            )
+        if self.safety_full_pressure.si <= self.safety_open_pressure.si:
+            raise ValueError("pressurizer.safety_full_pressure must exceed safety_open_pressure")
+        return self
+
+    @property
+    def height(self) -> float:
+        """Height of the equivalent cylinder (level coordinate range) [m]."""
+        return self.total_volume.si / (math.pi * self.inner_diameter.si**2 / 4.0)
+
+
+class SteamGenerators(_Section):
+    """Horizontal steam generators: design point, geometry and heat transfer."""
+
+    count: int = Field(ge=1, le=8)
+    thermal_power: Q(1e6, 2e9, "W")
+    steam_flow: Q(1.0, 2000.0, "kg/s")
+    steam_pressure: Q(1e6, 12e6, "Pa")
+    feedwater_temperature: Q(273.15, 600.0, "K")
+    primary_inlet_temperature: Q(400.0, 640.0, "K")
+    primary_outlet_temperature: Q(400.0, 640.0, "K")
+    vessel_length: Q(2.0, 40.0, "m")
+    vessel_inner_diameter: Q(1.0, 10.0, "m")
+    heat_transfer_area: Q(100.0, 5e4, "m2")
+    tube_count: Q(100.0, 5e4, "1")
+    tube_outer_diameter: Q(5e-3, 50e-3, "m")
+    tube_wall_thickness: Q(0.3e-3, 5e-3, "m")
+    tube_bundle_bottom: Q(0.0, 10.0, "m")
+    tube_bundle_top: Q(0.0, 10.0, "m")
+    collector_displaced_volume: Q(0.0, 50.0, "m3")
+    nominal_level: Q(0.0, 10.0, "m")
+    primary_resistance_share: Q(0.0, 1.0, "1")
+    primary_nodes: int = Field(4, ge=1, le=20)
+    steam_line_pressure_drop: Q(0.0, 2e6, "Pa")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SteamGenerators:
+        d = self.vessel_inner_diameter.si
+        if not 0.0 <= self.tube_bundle_bottom.si < self.tube_bundle_top.si < d:
+            raise ValueError("steam_generators: need 0 <= tube_bundle_bottom < tube_bundle_top < D")
+        if not self.tube_bundle_top.si < self.nominal_level.si < d:
+            raise ValueError(
+                "steam_generators.nominal_level must lie above the tube bundle, below D"
+            )
+        if not self.primary_inlet_temperature.si > self.primary_outlet_temperature.si:
+            raise ValueError("steam_generators: primary inlet must be hotter than outlet")
+        return self
+
+    @property
+    def tube_mean_length(self) -> float:
+        """Mean tube length from area, count and outer diameter: A / (N pi d_o) [m]."""
+        return self.heat_transfer_area.si / (
+            self.tube_count.si * math.pi * self.tube_outer_diameter.si
+        )
+
+    @property
+    def tube_inner_diameter(self) -> float:
+        """Tube inner diameter [m]."""
+        return self.tube_outer_diameter.si - 2.0 * self.tube_wall_thickness.si
+
+    @property
+    def tube_flow_area(self) -> float:
+        """Primary flow area of all tubes [m2]."""
+        return self.tube_count.si * math.pi * self.tube_inner_diameter**2 / 4.0
+
+    @property
+    def tube_primary_volume(self) -> float:
+        """Primary water volume inside the tubes [m3]."""
+        return self.tube_flow_area * self.tube_mean_length
+
+    def steam_generator_geometry(self) -> SteamGeneratorGeometry:
+        """Secondary-side geometry for :mod:`nppsim.physics.steam_generator`."""
+        bundle = (
+            self.tube_count.si
+            * math.pi
+            * self.tube_outer_diameter.si**2
+            / 4.0
+            * self.tube_mean_length
+        )
+        return SteamGeneratorGeometry(
+            diameter=self.vessel_inner_diameter.si,
+            length=self.vessel_length.si,
+            bundle_volume=bundle,
+            bundle_bottom=self.tube_bundle_bottom.si,
+            bundle_top=self.tube_bundle_top.si,
+            collector_volume=self.collector_displaced_volume.si,
+        )
+
+
+class Turbine(_Section):
+    """Steam header, turbine-generator, steam dumps, steam-generator safety valves, feedwater."""
+
+    rated_steam_flow: Q(1.0, 5000.0, "kg/s")
+    inlet_pressure: Q(1e6, 20e6, "Pa")
+    condenser_pressure: Q(1e3, 3e4, "Pa")
+    generator_efficiency: Q(0.9, 1.0, "1")
+    max_valve_opening: Q(1.0, 1.5, "1")
+    lp_power_fraction: Q(0.0, 1.0, "1")
+    reheater_time_constant: Q(0.1, 60.0, "s")
+    header_volume: Q(1.0, 1000.0, "m3")
+    bru_k_capacity: Q(0.0, 5000.0, "kg/s")
+    bru_a_capacity: Q(0.0, 1000.0, "kg/s")
+    bru_a_rated_pressure: Q(1e6, 12e6, "Pa")
+    sg_safety_open_pressure: Q(1e6, 12e6, "Pa")
+    sg_safety_full_pressure: Q(1e6, 12e6, "Pa")
+    sg_safety_capacity: Q(0.0, 2000.0, "kg/s")
+    feed_pressure_margin: Q(0.0, 5e6, "Pa")
+    feed_valve_capacity: Q(1.0, 2000.0, "kg/s")
+    feed_valve_dp_rated: Q(1e4, 5e6, "Pa")
+    emergency_feed_flow: Q(0.0, 200.0, "kg/s")
+    emergency_feed_temperature: Q(273.15, 400.0, "K")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Turbine:
+        if self.sg_safety_full_pressure.si <= self.sg_safety_open_pressure.si:
+            raise ValueError("turbine.sg_safety_full_pressure must exceed sg_safety_open_pressure")
+        return self
+
+
+class PlantProtection(_Section):
+    """Reactor trip (AZ) setpoints; superset of :class:`nppsim.designs.Protection`."""
+
+    high_flux: Q(0.5, 1.5, "1")
+    short_period: Q(1.0, 100.0, "s")
+    high_primary_pressure: Q(10e6, 22e6, "Pa")
+    low_primary_pressure: Q(5e6, 20e6, "Pa")
+    low_pressurizer_level: Q(0.0, 20.0, "m")
+    pumps_lost_for_trip: int = Field(ge=1, le=8)
+    low_sg_level: Q(0.0, 10.0, "m")
+    high_steam_pressure: Q(1e6, 12e6, "Pa")
+    low_steam_pressure: Q(1e6, 12e6, "Pa")
+    low_subcooling_margin: Q(0.0, 100.0, "K")
+    turbine_trip_power_threshold: Q(0.0, 1.2, "1")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PlantProtection:
+        if self.low_primary_pressure.si >= self.high_primary_pressure.si:
+            raise ValueError("protection.low_primary_pressure must be below high_primary_pressure")
+        if self.low_steam_pressure.si >= self.high_steam_pressure.si:
+            raise ValueError("protection.low_steam_pressure must be below high_steam_pressure")
+        return self
+
+
+class PressurizerControl(_Section):
+    """Pressurizer pressure (heaters, spray) and level (make-up and letdown) control."""
+
+    pressure_setpoint: Q(10e6, 20e6, "Pa")
+    heater_band: Q(1e3, 2e6, "Pa")
+    spray_start_offset: Q(0.0, 2e6, "Pa")
+    spray_full_offset: Q(1e3, 3e6, "Pa")
+    level_setpoint_zero_power: Q(0.0, 20.0, "m")
+    level_setpoint_full_power: Q(0.0, 20.0, "m")
+    level_band: Q(0.01, 10.0, "m")
+    level_integral_time: Q(1.0, 1e5, "s")
+    makeup_max_flow: Q(0.0, 200.0, "kg/s")
+    letdown_flow: Q(0.0, 200.0, "kg/s")
+
+    @model_validator(mode="after")
+    def _spray(self) -> PressurizerControl:
+        if self.spray_full_offset.si <= self.spray_start_offset.si:
+            raise ValueError("control.pressurizer.spray_full_offset must exceed spray_start_offset")
+        return self
+
+
+class SteamGeneratorControl(_Section):
+    """Feedwater control of steam-generator level (three-element: level, steam and feed flow)."""
+
+    level_setpoint: Q(0.0, 10.0, "m")
+    level_band: Q(0.01, 5.0, "m")
+    level_integral_time: Q(1.0, 1e4, "s")
+    steam_flow_feedforward: Q(0.0, 1.5, "1")
+    valve_time_constant: Q(0.0, 100.0, "s")
+
+
+class TurbineControl(_Section):
+    """Turbine controller: keeps main steam header pressure (or electric power)."""
+
+    mode: Literal["pressure", "power"] = "pressure"
+    header_pressure_setpoint: Q(1e6, 12e6, "Pa")
+    pressure_band: Q(1e3, 5e6, "Pa")
+    pressure_integral_time: Q(0.1, 1e4, "s")
+    power_band: Q(1e-3, 1.0, "1")
+    power_integral_time: Q(0.1, 1e4, "s")
+    valve_rate_limit: Q(1e-4, 1.0, "1/s")
+
+
+class SteamDumpControl(_Section):
+    """Steam dump valves: BRU-K to the condenser, BRU-A to the atmosphere (proportional)."""
+
+    bru_k_pressure: Q(1e6, 12e6, "Pa")
+    bru_k_band: Q(1e3, 5e6, "Pa")
+    bru_a_pressure: Q(1e6, 12e6, "Pa")
+    bru_a_band: Q(1e3, 5e6, "Pa")
+
+
+class PlantControl(_Section):
+    """Plant sub-tables of ``[control]`` (the core's power control is in ``CoreControl``)."""
+
+    pressurizer: PressurizerControl
+    steam_generators: SteamGeneratorControl
+    turbine: TurbineControl
+    steam_dump: SteamDumpControl
+
+
+class PlantSections(_Section):
+    """All plant sections of a design file, with the checks that span sections."""
+
+    primary: Primary
+    pumps: Pumps
+    pressurizer: Pressurizer
+    steam_generators: SteamGenerators
+    turbine: Turbine
+    protection: PlantProtection
+    control: PlantControl
+    path: str = ""
+
+    @model_validator(mode="after")
+    def _across(self) -> PlantSections:
+        n = self.primary.loops
+        if self.pumps.count != n or self.steam_generators.count != n:
+            raise ValueError(
+                f"primary.loops = {n}, pumps.count = {self.pumps.count} and "
+                f"steam_generators.count = {self.steam_generators.count} must be equal"
+            )
+        h = self.pressurizer.height
+        for name in ("level_setpoint_zero_power", "level_setpoint_full_power"):
+            if not 0.0 < getattr(self.control.pressurizer, name).si < h:
+                raise ValueError(f"control.pressurizer.{name} must lie within 0..{h:.2f} m")
+        if not 0.0 < self.protection.low_pressurizer_level.si < h:
+            raise ValueError(f"protection.low_pressurizer_level must lie within 0..{h:.2f} m")
+        p_set = self.control.pressurizer.pressure_setpoint.si
+        if (
+            not self.protection.low_primary_pressure.si
+            < p_set
+            < (self.protection.high_primary_pressure.si)
+        ):
+            raise ValueError("control.pressurizer.pressure_setpoint must lie between the trips")
+        if not self.protection.high_primary_pressure.si <= self.pressurizer.relief_open_pressure.si:
+            raise ValueError("pressurizer.relief_open_pressure must not be below the trip setpoint")
+        sg = self.steam_generators
+        if not sg.tube_bundle_bottom.si < self.protection.low_sg_level.si < sg.nominal_level.si:
+            raise ValueError("protection.low_sg_level must lie between bundle bottom and nominal")
+        if (
+            not self.control.steam_dump.bru_k_pressure.si
+            < self.control.steam_dump.bru_a_pressure.si
+        ):
+            raise ValueError("control.steam_dump: BRU-K must open before BRU-A")
+        if not self.control.steam_dump.bru_a_pressure.si < self.turbine.sg_safety_open_pressure.si:
+            raise ValueError("BRU-A must open below the steam-generator safety valves")
+        return self
+
+
+def load_plant_sections(path: Path | str) -> PlantSections:
+    """Read and validate the plant sections of a design file.
+
+    Sections not listed in :class:`PlantSections` (``[design]``, ``[core]``, ...) are ignored, so
+    this reads a whole design file as well as a ``*.plant.toml`` fragment; keys of the core's
+    ``[protection]`` and ``[control]`` tables are read by :func:`nppsim.designs.load_design`.
+
+    Parameters
+    ----------
+    path : Path or str
+        TOML file.
+
+    Returns
+    -------
+    PlantSections
+        The validated sections, values convertible to SI with ``.si``.
+    """
+    data = read_toml(Path(path))
+    names = set(PlantSections.model_fields) - {"path"}
+    picked = {k: v for k, v in data.items() if k in names}
+    if "control" in picked:
+        # The core controller's keys (CoreControl) share the [control] table; leave them to it.
+        picked["control"] = {
+            k: v for k, v in picked["control"].items() if k not in CoreControl.model_fields
+        }
+    try:
+        sections = PlantSections.model_validate({**picked, "path": str(path)})
+    except ValidationError as e:
+        field, value, msg = format_validation_error(e)
+        raise InputError(path, field, value, msg) from None
+    _check_bounds(sections, "", path)
+    return sections

@@ -1,0 +1,464 @@
+"""Secondary side downstream of the steam generators: header, valves, turbine, generator, feedwater.
+
+States a plant model owns:
+
+* ``p_header`` — main steam header pressure [Pa], from :func:`header_pressure_derivative`
+  (explicit: the header steam is taken as saturated at its pressure, so its mass is
+  V rho_g(p) and dM/dt = V (d rho_g/dp) dp/dt);
+* ``power_lp`` — turbine power developed after the moisture separator-reheater [W], from
+  :func:`reheat_power_derivative` (a first-order lag).
+
+Everything else is algebraic: valve flows (turbine control valves, BRU-K steam dump to the
+condenser, BRU-A dump to the atmosphere, steam-generator safety valves), turbine and generator
+power, feedwater flow. The same valve functions serve the pressurizer relief valves.
+
+Fixed boundary conditions (documented simplifications): the condenser holds a fixed pressure; the
+feedwater reaches the steam generators at a fixed enthalpy (the regenerative heaters are not
+modelled, so feedwater temperature does not fall after a turbine trip); the generator is tied to a
+stiff grid (turbine speed is not a state).
+"""
+
+from __future__ import annotations
+
+import math
+
+import CoolProp.CoolProp as CP
+
+__all__ = [
+    "choked_steam_flow",
+    "design_turbine_efficiency",
+    "electric_power",
+    "feedwater_enthalpy",
+    "feedwater_flow",
+    "header_pressure_derivative",
+    "isentropic_enthalpy_drop",
+    "orifice_flow",
+    "proportional_lift",
+    "reheat_power_derivative",
+    "saturated_steam_density_slope",
+    "steam_line_flow",
+    "turbine_mechanical_power",
+    "turbine_steam_flow",
+]
+
+_WATER = CP.AbstractState("IF97", "Water")
+
+# Width of the linear zone of orifice_flow, as a fraction of the rated pressure drop. Below it the
+# square-root law is replaced by a straight line, so the Jacobian stays finite at zero flow.
+_DP_LINEAR_FRACTION = 1e-3
+
+
+def orifice_flow(
+    dp: float,
+    rated_flow: float,
+    dp_rated: float,
+    density_ratio: float = 1.0,
+) -> float:
+    """Flow through a fixed restriction from its pressure difference (incompressible orifice law).
+
+    .. math:: \\dot m = \\dot m_R \\sqrt{\\rho/\\rho_R}\\;
+              \\frac{\\Delta p}{\\sqrt{\\Delta p_R\\,\\sqrt{\\Delta p^2 + \\varepsilon^2}}}
+
+    which is m_R sqrt(rho/rho_R) sign(dp) sqrt(|dp|/dp_R) for |dp| >> eps and linear in dp near
+    zero (eps = 1e-3 dp_R). Idelchik, *Handbook of Hydraulic Resistance*, 3rd ed. (1994), ch. 4.
+
+    Parameters
+    ----------
+    dp : float
+        Upstream minus downstream pressure [Pa].
+    rated_flow : float
+        Flow at ``dp_rated`` and the rated density [kg/s].
+    dp_rated : float
+        Rated pressure difference [Pa].
+    density_ratio : float
+        Upstream density over the rated density [1].
+
+    Returns
+    -------
+    float
+        Mass flow [kg/s], with the sign of ``dp``.
+    """
+    eps = _DP_LINEAR_FRACTION * dp_rated
+    return (
+        rated_flow
+        * math.sqrt(density_ratio)
+        * dp
+        / math.sqrt(dp_rated * math.sqrt(dp * dp + eps * eps))
+    )
+
+
+def proportional_lift(pressure: float, p_open: float, p_full: float) -> float:
+    """Lift of a spring valve that opens at ``p_open`` and is fully open at ``p_full``.
+
+    .. math:: y = \\mathrm{clip}((p - p_{open})/(p_{full} - p_{open}), 0, 1)
+
+    Parameters
+    ----------
+    pressure : float
+        Upstream pressure [Pa].
+    p_open : float
+        Opening pressure [Pa].
+    p_full : float
+        Full-lift pressure [Pa], > p_open.
+
+    Returns
+    -------
+    float
+        Lift, 0 to 1 [1].
+    """
+    return min(1.0, max(0.0, (pressure - p_open) / (p_full - p_open)))
+
+
+def choked_steam_flow(opening: float, pressure: float, rated_flow: float, p_rated: float) -> float:
+    """Critical (choked) steam flow through a valve.
+
+    .. math:: \\dot m = y\\,\\dot m_R\\,p/p_R
+
+    For choked flow of steam the mass flux is proportional to upstream pressure (Napier's rule;
+    the dependence on p v of saturated steam is weak between 5 and 18 MPa). Used for BRU-K, BRU-A,
+    steam-generator safety valves and pressurizer relief valves; the downstream pressure
+    (condenser, atmosphere, relief tank) is far below the critical ratio.
+
+    Parameters
+    ----------
+    opening : float
+        Valve opening or lift, 0 to 1 [1] (clipped below at 0).
+    pressure : float
+        Upstream pressure [Pa].
+    rated_flow : float
+        Flow fully open at ``p_rated`` [kg/s].
+    p_rated : float
+        Pressure of the rating [Pa].
+
+    Returns
+    -------
+    float
+        Steam mass flow [kg/s], >= 0.
+    """
+    return max(0.0, opening) * rated_flow * max(pressure, 0.0) / p_rated
+
+
+def turbine_steam_flow(opening: float, p_inlet: float, rated_flow: float, p_rated: float) -> float:
+    """Steam flow through the turbine control valves and the turbine.
+
+    .. math:: \\dot m = y\\,\\dot m_R\\,p_{in}/p_R
+
+    Stodola's cone law for a multi-stage turbine exhausting to a condenser far below inlet
+    pressure, m ~ p_in / sqrt(p_in v_in), reduces to m ~ p_in for saturated steam of nearly constant
+    p v (Cooke, "On prediction of off-design multistage turbine pressures by Stodola's ellipse",
+    *J. Eng. Gas Turbines Power* 107 (1985) 596). The valve opening y is relative: y = 1 passes the
+    rated flow at the rated inlet pressure, and the valves may open beyond 1 to a maximum.
+
+    Parameters
+    ----------
+    opening : float
+        Relative control-valve opening [1] (0 closed, 1 rated).
+    p_inlet : float
+        Steam pressure before the control valves (header) [Pa].
+    rated_flow : float
+        Rated steam flow [kg/s].
+    p_rated : float
+        Rated inlet pressure [Pa].
+
+    Returns
+    -------
+    float
+        Steam mass flow [kg/s].
+    """
+    return choked_steam_flow(opening, p_inlet, rated_flow, p_rated)
+
+
+def isentropic_enthalpy_drop(p_inlet: float, h_inlet: float, p_exhaust: float) -> float:
+    """Isentropic enthalpy drop of steam from inlet to exhaust pressure (IAPWS-IF97).
+
+    .. math:: \\Delta h_s = h_{in} - h(p_{ex}, s(p_{in}, h_{in}))
+
+    Parameters
+    ----------
+    p_inlet : float
+        Inlet pressure [Pa].
+    h_inlet : float
+        Inlet specific enthalpy [J/kg].
+    p_exhaust : float
+        Exhaust (condenser) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Delta h_s [J/kg].
+    """
+    _WATER.update(CP.HmassP_INPUTS, h_inlet, p_inlet)
+    s = _WATER.smass()
+    _WATER.update(CP.PSmass_INPUTS, p_exhaust, s)
+    return h_inlet - _WATER.hmass()
+
+
+def turbine_mechanical_power(mass_flow: float, enthalpy_drop: float, efficiency: float) -> float:
+    """Steady mechanical power of the turbine.
+
+    .. math:: P_m = \\dot m\\,\\Delta h_s\\,\\eta_{eff}
+
+    ``efficiency`` is an *effective* efficiency referred to the throttle flow: it lumps the
+    internal (isentropic) efficiency of the stages, the steam bled to the feedwater heaters, the
+    moisture separator-reheater and the exhaust losses. It is derived from the design point by
+    :func:`design_turbine_efficiency`.
+
+    Parameters
+    ----------
+    mass_flow : float
+        Throttle steam flow [kg/s].
+    enthalpy_drop : float
+        Isentropic drop from throttle to condenser pressure [J/kg].
+    efficiency : float
+        Effective efficiency [1].
+
+    Returns
+    -------
+    float
+        Mechanical power [W].
+    """
+    return mass_flow * enthalpy_drop * efficiency
+
+
+def design_turbine_efficiency(
+    power_electric: float,
+    generator_efficiency: float,
+    mass_flow: float,
+    p_inlet: float,
+    h_inlet: float,
+    p_condenser: float,
+) -> float:
+    """Effective turbine efficiency that reproduces the design electric output.
+
+    .. math:: \\eta_{eff} = P_e / (\\eta_g\\,\\dot m\\,\\Delta h_s)
+
+    Parameters
+    ----------
+    power_electric : float
+        Gross electric power at the design point [W].
+    generator_efficiency : float
+        Generator efficiency [1].
+    mass_flow : float
+        Design throttle steam flow [kg/s].
+    p_inlet : float
+        Design throttle pressure [Pa].
+    h_inlet : float
+        Throttle steam enthalpy [J/kg].
+    p_condenser : float
+        Condenser pressure [Pa].
+
+    Returns
+    -------
+    float
+        eta_eff [1].
+    """
+    dh = isentropic_enthalpy_drop(p_inlet, h_inlet, p_condenser)
+    return power_electric / (generator_efficiency * mass_flow * dh)
+
+
+def reheat_power_derivative(
+    power_lp: float,
+    power_steam: float,
+    lp_fraction: float,
+    time_constant: float,
+) -> float:
+    """Lag of the power developed after the moisture separator-reheater.
+
+    .. math::
+
+        \\frac{dP_{lp}}{dt} = \\frac{f_{lp} P_s - P_{lp}}{\\tau_{rh}}, \\qquad
+        P_m = (1 - f_{lp}) P_s + P_{lp}
+
+    P_s is the steady power for the present throttle flow (:func:`turbine_mechanical_power`). The
+    high-pressure cylinder responds at once; the low-pressure cylinders see flow changes only after
+    the large steam volume of the separator-reheater and crossover fills or empties (the IEEE
+    reheat-turbine model, IEEE Committee Report, "Dynamic models for steam and hydro turbines in
+    power system studies", *IEEE Trans. PAS* 92 (1973) 1904).
+
+    Parameters
+    ----------
+    power_lp : float
+        State: low-pressure part of the mechanical power [W].
+    power_steam : float
+        Steady mechanical power for the present flow [W].
+    lp_fraction : float
+        Share of the power developed after the reheater [1].
+    time_constant : float
+        Reheater time constant [s].
+
+    Returns
+    -------
+    float
+        dP_lp/dt [W/s].
+    """
+    return (lp_fraction * power_steam - power_lp) / time_constant
+
+
+def electric_power(power_mechanical: float, generator_efficiency: float) -> float:
+    """Gross electric power at the generator terminals.
+
+    .. math:: P_e = \\eta_g\\,P_m
+
+    Parameters
+    ----------
+    power_mechanical : float
+        Turbine shaft power [W].
+    generator_efficiency : float
+        Generator efficiency [1].
+
+    Returns
+    -------
+    float
+        Electric power [W].
+    """
+    return generator_efficiency * power_mechanical
+
+
+def saturated_steam_density_slope(pressure: float) -> float:
+    """Slope d rho_g / dp of saturated steam density along the saturation line (IF97).
+
+    Central difference with a 1 kPa step (rho_g is smooth; the truncation error is below 1e-7).
+
+    Parameters
+    ----------
+    pressure : float
+        Pressure [Pa].
+
+    Returns
+    -------
+    float
+        d rho_g/dp [kg/m3/Pa].
+    """
+    dp = 1.0e3
+    _WATER.update(CP.PQ_INPUTS, pressure + dp, 1.0)
+    hi = _WATER.rhomass()
+    _WATER.update(CP.PQ_INPUTS, pressure - dp, 1.0)
+    return (hi - _WATER.rhomass()) / (2.0 * dp)
+
+
+def header_pressure_derivative(
+    inflow: float,
+    outflow: float,
+    pressure: float,
+    volume: float,
+) -> float:
+    """Pressure rate of the main steam header from its mass balance.
+
+    .. math:: V\\,\\frac{d\\rho_g}{dp}\\,\\frac{dp}{dt} = \\sum \\dot m_{in} - \\sum \\dot m_{out}
+
+    The header and steam lines hold saturated steam at the header pressure (throttling superheat and
+    wall condensation neglected); their energy storage, a few GJ, is not tracked: the steam leaves
+    with the enthalpy it came in with.
+
+    Parameters
+    ----------
+    inflow : float
+        Steam from the steam generators [kg/s].
+    outflow : float
+        Steam to the turbine, BRU-K and other consumers [kg/s].
+    pressure : float
+        Header pressure [Pa].
+    volume : float
+        Steam volume of header and steam lines [m3].
+
+    Returns
+    -------
+    float
+        dp/dt [Pa/s].
+    """
+    return (inflow - outflow) / (volume * saturated_steam_density_slope(pressure))
+
+
+def steam_line_flow(
+    p_upstream: float,
+    p_downstream: float,
+    density: float,
+    rated_flow: float,
+    dp_rated: float,
+    density_rated: float,
+) -> float:
+    """Steam flow from a steam generator to the header through its steam line.
+
+    .. math:: \\dot m = \\dot m_R\\sqrt{\\rho/\\rho_R}\\,\\mathrm{sign}(\\Delta p)
+              \\sqrt{|\\Delta p|/\\Delta p_R}
+
+    (:func:`orifice_flow`). A closed main steam isolation valve is a zero multiplier applied by the
+    caller.
+
+    Parameters
+    ----------
+    p_upstream : float
+        Steam-generator pressure [Pa].
+    p_downstream : float
+        Header pressure [Pa].
+    density : float
+        Upstream steam density [kg/m3].
+    rated_flow : float
+        Design steam flow of the line [kg/s].
+    dp_rated : float
+        Pressure drop at the design flow [Pa].
+    density_rated : float
+        Steam density at the design point [kg/m3].
+
+    Returns
+    -------
+    float
+        Mass flow [kg/s]; negative if the header pushes steam back.
+    """
+    return orifice_flow(p_upstream - p_downstream, rated_flow, dp_rated, density / density_rated)
+
+
+def feedwater_flow(
+    opening: float,
+    p_feed: float,
+    p_steam_generator: float,
+    rated_flow: float,
+    dp_rated: float,
+) -> float:
+    """Feedwater flow through a steam generator's feed regulating valve.
+
+    .. math:: \\dot m_{fw} = y\\,\\dot m_R\\sqrt{(p_{fw} - p_{sg})/\\Delta p_R}
+
+    The feed pumps hold the feed header ``p_feed`` (their speed governor keeps a fixed margin over
+    steam pressure in VVER-1000 practice); a check valve stops reverse flow.
+
+    Parameters
+    ----------
+    opening : float
+        Regulating-valve opening, 0 to 1 [1].
+    p_feed : float
+        Feed header pressure [Pa].
+    p_steam_generator : float
+        Steam-generator pressure [Pa].
+    rated_flow : float
+        Flow fully open at ``dp_rated`` [kg/s].
+    dp_rated : float
+        Valve pressure drop of the rating [Pa].
+
+    Returns
+    -------
+    float
+        Feedwater mass flow [kg/s], >= 0.
+    """
+    return max(0.0, opening) * orifice_flow(
+        max(p_feed - p_steam_generator, 0.0), rated_flow, dp_rated
+    )
+
+
+def feedwater_enthalpy(temperature: float, pressure: float) -> float:
+    """Specific enthalpy of compressed feedwater (IAPWS-IF97).
+
+    Parameters
+    ----------
+    temperature : float
+        Feedwater temperature [K].
+    pressure : float
+        Feedwater pressure [Pa].
+
+    Returns
+    -------
+    float
+        Enthalpy [J/kg].
+    """
+    _WATER.update(CP.PT_INPUTS, pressure, temperature)
+    return _WATER.hmass()

@@ -1,0 +1,559 @@
+"""Monte Carlo model of a national nuclear power programme, vectorized over samples.
+
+For each sample s and each unit not yet running the model draws a construction start, a construction
+duration T (start to commercial operation) conditioned on what was known at the status date, a
+commissioning period L (grid connection to commercial operation) and a life; then, year by year, the
+availability A outside refuelling outages. Calendar instants are seconds since
+:data:`~nppsim.programme.timebase.EPOCH`, powers W, energies J, masses kg.
+
+Equations (calendar year y = [a_y, b_y), unit u, sample s; docs/programme.md gives the derivations):
+
+* construction duration, Gaussian copula within a project p with correlation rho::
+
+      z_u = sqrt(rho) z_p + sqrt(1 - rho) e_u,      U = Phi(z_u)
+      T_u = F^-1(F(e) + (1 - F(e)) U)                                     (1)
+
+  with F the duration distribution and e the time already elapsed at the status date (the unit is
+  known to be unfinished then); commercial operation c = start + T, grid connection
+  g = max(c - L, start, status date), retirement r = c + design life + extension.
+* energy, net::
+
+      E_uy = P_net [ f_c tau_c + A_uy R_k (tau_o - tau_r) ]                  (2)
+
+  tau_c = |[g, c) ∩ y| the commissioning time at load factor f_c, tau_o = |[c, r) ∩ y| the operating
+  time, tau_r the refuelling-outage time in it (an outage of length D closing each cycle of length
+  I), R_k the ramp-up factor of operating year k = floor(mid_y - c) (1 beyond the table).
+* capacity, year average: C_y = sum_u P_net (tau_c + tau_o) / (b_y - a_y),
+  so E_y <= C_y (b_y - a_y).
+* recorded years replace (2) by E = LF P_net (b_y - a_y), LF the recorded load factor.
+* displaced gas-fired generation at efficiency eta: heat Q = E / eta, gas V = Q / LHV,
+  CO2 m = Q EF (IPCC 2006 Guidelines, Vol. 2, Ch. 2, Tier 1).
+* fuel: the first core M_0 at first fuel load, then reloads E P_th / (P_net B) with B the discharge
+  burnup [J/kg] (steady state: the first cycle's reloads are counted as they burn).
+
+Random numbers come from one stream per unit and per project, seeded from (seed, name), so a run is
+reproducible and a what-if that cancels one unit leaves every other unit's draws unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from scipy import special
+
+from nppsim.designs import load_design
+from nppsim.errors import InputError
+
+from .load import ProgrammeCase
+from .schema import Distribution, Programme, Unit
+from .timebase import NEVER, YEAR, date_to_s, s_to_year, year_start_s
+from .whatif import Adjustments
+
+_U_EPS = 1e-12
+_DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Sampler:
+    """A distribution in SI with its inverse CDF and CDF, for inverse-transform sampling.
+
+    ``kind`` is one of ``lognormal`` (p0 = mu of ln x, p1 = sigma), ``triangular`` (low, mode,
+    high), ``uniform`` (low, high), ``fixed`` (value) and ``empirical`` (``values``, each equally
+    likely).
+    """
+
+    kind: str
+    p0: float = 0.0
+    p1: float = 0.0
+    p2: float = 0.0
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Inverse CDF at probabilities u (0 < u < 1)."""
+        u = np.clip(u, _U_EPS, 1.0 - _U_EPS)
+        if self.kind == "lognormal":
+            return np.exp(self.p0 + self.p1 * special.ndtri(u))
+        if self.kind == "triangular":
+            lo, mo, hi = self.p0, self.p1, self.p2
+            fc = (mo - lo) / (hi - lo)
+            left = lo + np.sqrt(u * (hi - lo) * (mo - lo))
+            right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - mo))
+            return np.where(u < fc, left, right)
+        if self.kind == "uniform":
+            return self.p0 + u * (self.p1 - self.p0)
+        if self.kind == "fixed":
+            return np.full(np.shape(u), self.p0)
+        n = self.values.size
+        return self.values[np.minimum((u * n).astype(np.int64), n - 1)]
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        """CDF at x."""
+        x = np.asarray(x, dtype=float)
+        if self.kind == "lognormal":
+            with np.errstate(divide="ignore"):
+                z = (np.log(np.maximum(x, 1e-300)) - self.p0) / self.p1
+            return np.where(x > 0, special.ndtr(z), 0.0)
+        if self.kind == "triangular":
+            lo, mo, hi = self.p0, self.p1, self.p2
+            xc = np.clip(x, lo, hi)
+            left = (xc - lo) ** 2 / ((hi - lo) * (mo - lo)) if mo > lo else np.zeros_like(xc)
+            right = 1.0 - (hi - xc) ** 2 / ((hi - lo) * (hi - mo)) if hi > mo else np.ones_like(xc)
+            return np.where(xc <= mo, left, right)
+        if self.kind == "uniform":
+            return np.clip((x - self.p0) / (self.p1 - self.p0), 0.0, 1.0)
+        if self.kind == "fixed":
+            return (x >= self.p0).astype(float)
+        return np.searchsorted(self.values, x, side="right") / self.values.size
+
+
+def _sampler(d: Distribution, prog: Programme) -> Sampler:
+    if d.kind == "lognormal":
+        return Sampler("lognormal", math.log(d.median.si), d.sigma.si)  # type: ignore[union-attr]
+    if d.kind == "triangular":
+        return Sampler("triangular", d.low.si, d.mode.si, d.high.si)  # type: ignore[union-attr]
+    if d.kind == "uniform":
+        return Sampler("uniform", d.low.si, d.high.si)  # type: ignore[union-attr]
+    if d.kind == "fixed":
+        return Sampler("fixed", d.value.si)  # type: ignore[union-attr]
+    if d.kind == "empirical":
+        return Sampler("empirical", values=np.sort(np.asarray(d.values.si_list)))  # type: ignore[union-attr]
+    return Sampler("empirical", values=np.sort(record_availability(prog, d)))
+
+
+def record_availability(prog: Programme, d: Distribution) -> np.ndarray:
+    """Availabilities outside refuelling outages from a unit's recorded load factors.
+
+    A = LF / (1 - D / I), with D the refuelling outage and I the refuelling interval of the unit's
+    design; capped at 1.
+
+    Parameters
+    ----------
+    prog : Programme
+    d : Distribution
+        A ``record`` distribution (``unit`` and ``years``).
+
+    Returns
+    -------
+    ndarray
+        One availability [1] per listed year.
+    """
+    unit = prog.unit(d.unit)  # type: ignore[arg-type]
+    rating = load_design(unit.design).rating
+    outage_fraction = rating.refuelling_outage.si / rating.refuelling_interval.si
+    rec = unit.record
+    lf = dict(zip(rec.years, rec.load_factor.si_list, strict=True))  # type: ignore[union-attr]
+    return np.minimum(np.array([lf[y] for y in d.years]) / (1.0 - outage_fraction), 1.0)  # type: ignore[union-attr]
+
+
+def _rng(seed: int, kind: str, name: str) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(f"{kind}:{name}".encode())])
+
+
+def demand_series(prog: Programme, years: np.ndarray) -> np.ndarray:
+    """Electricity generation of the country per year [J]: record, then the growth periods.
+
+    D_y = D_first (1 + g_back)^(y - first) before the first recorded year and
+    D_y = D_(y-1) (1 + g_y) after the last one.
+    """
+    dem = prog.demand
+    rec = {r.year: r.generation.si for r in dem.record}
+    first, last = min(rec), max(rec)
+    rates = {}
+    for p in dem.growth:
+        for y in range(p.first_year, p.last_year + 1):
+            rates[y] = p.rate.si
+    out = np.empty(years.size)
+    for i, y in enumerate(years.tolist()):
+        if y in rec:
+            out[i] = rec[y]
+        elif y < first:
+            out[i] = rec[first] * (1.0 + dem.back_growth.si) ** (y - first)
+        else:
+            v = rec[last]
+            for yy in range(last + 1, y + 1):
+                v *= 1.0 + rates[yy]
+            out[i] = v
+    return out
+
+
+def recorded_generation(
+    prog: Programme, uid: str, *, year: int | None = None, iranian_year: int | None = None
+) -> float:
+    """Recorded net generation of a unit in a calendar or an Iranian year [J].
+
+    Calendar year: E = LF P_net (b_y - a_y) from the unit's load-factor record, the value the model
+    reports for that year. Iranian year: the generation recorded for it (``record_iranian_year``),
+    as published.
+
+    Parameters
+    ----------
+    prog : Programme
+    uid : str
+        Unit id.
+    year, iranian_year : int
+        Exactly one of a calendar year or an Iranian year (1402 = 21 Mar 2023 - 19 Mar 2024).
+
+    Raises
+    ------
+    KeyError
+        If the unit has no record for that year.
+    """
+    unit = prog.unit(uid)
+    if (year is None) == (iranian_year is None):
+        raise ValueError("give exactly one of year and iranian_year")
+    if iranian_year is not None:
+        rec_i = unit.record_iranian_year
+        if rec_i is None or iranian_year not in rec_i.years:
+            raise KeyError(f"{uid} has no record for Iranian year {iranian_year}")
+        return rec_i.generation.si_list[rec_i.years.index(iranian_year)]
+    rec = unit.record
+    if rec is None or year not in rec.years:
+        raise KeyError(f"{uid} has no record for {year}")
+    length = float(np.diff(year_start_s(np.array([year, year + 1])))[0])
+    p_net = load_design(unit.design).rating.power_electric_net.si
+    return rec.load_factor.si_list[rec.years.index(year)] * p_net * length
+
+
+@dataclass
+class ProgrammeResult:
+    """Samples of a programme run. Arrays are (samples, years) in SI unless stated.
+
+    Attributes
+    ----------
+    years : ndarray of int
+        Calendar years.
+    year_length : ndarray
+        Length of each year [s].
+    capacity : ndarray
+        Year-average net capacity in service (grid-connected, not retired) [W].
+    energy : ndarray
+        Net generation [J].
+    fuel : ndarray
+        Fresh enriched fuel loaded, heavy metal [kg].
+    demand : ndarray, shape (years,)
+        Country's electricity generation [J].
+    dates : dict
+        Unit id -> {"start", "grid", "commercial", "retire"}: instants per sample [s since EPOCH];
+        ``NEVER`` when the unit is not built.
+    recorded_until : int
+        Last year taken from the record for every unit then running.
+    efficiency, emission_factor, gas_lhv : float
+        Displaced-generation factors [1], [kg/J], [J/m3].
+    """
+
+    years: np.ndarray
+    year_length: np.ndarray
+    capacity: np.ndarray
+    energy: np.ndarray
+    fuel: np.ndarray
+    demand: np.ndarray
+    dates: dict[str, dict[str, np.ndarray]]
+    recorded_until: int
+    efficiency: float
+    emission_factor: float
+    gas_lhv: float
+    programme: Programme
+    adjustments: Adjustments
+    samples: int
+    seed: int
+    until: int
+    source: str = ""
+    what_if: str | None = None
+
+    @property
+    def heat_displaced(self) -> np.ndarray:
+        """Heat of the displaced gas-fired generation, Q = E / eta [J]."""
+        return self.energy / self.efficiency
+
+    @property
+    def gas_saved(self) -> np.ndarray:
+        """Gas not burnt, V = E / (eta LHV) [m3]."""
+        return self.heat_displaced / self.gas_lhv
+
+    @property
+    def co2_avoided(self) -> np.ndarray:
+        """CO2 not emitted, m = E EF / eta [kg]."""
+        return self.heat_displaced * self.emission_factor
+
+    @property
+    def share(self) -> np.ndarray:
+        """Nuclear share of the country's generation [1]."""
+        return self.energy / self.demand[None, :]
+
+    def commercial_year(self, uid: str) -> np.ndarray:
+        """Decimal year of commercial operation of a unit per sample (inf: never)."""
+        return s_to_year(self.dates[uid]["commercial"])
+
+
+def _check_run(prog: Programme, samples: int, until: int, seed: int) -> None:
+    if samples < 1:
+        raise InputError(None, "samples", samples, "at least 1")
+    if seed < 0:
+        raise InputError(None, "seed", seed, "a non-negative integer")
+    last = max(p.last_year for p in prog.demand.growth)
+    if samples > 200_000:
+        raise InputError(None, "samples", samples, "at most 200000 (arrays are samples x years)")
+    if not prog.programme.status_date.year <= until <= last:
+        raise InputError(
+            None,
+            "until",
+            until,
+            f"from the status year ({prog.programme.status_date.year}) to the end of "
+            f"the demand projection ({last})",
+        )
+
+
+def simulate(
+    case: ProgrammeCase | Programme, samples: int = 10000, until: int = 2060, seed: int = 1
+) -> ProgrammeResult:
+    """Run the Monte Carlo model.
+
+    Parameters
+    ----------
+    case : ProgrammeCase or Programme
+        The programme (and what-if adjustments), from :func:`nppsim.programme.load_programme`.
+    samples : int
+        Number of Monte Carlo samples.
+    until : int
+        Last calendar year simulated.
+    seed : int
+        Seed of the random streams (non-negative).
+
+    Returns
+    -------
+    ProgrammeResult
+    """
+    if isinstance(case, Programme):
+        case = ProgrammeCase(case)
+    prog, adj = case.programme, case.adjustments
+    _check_run(prog, samples, until, seed)
+    n = samples
+    years = np.arange(prog.programme.report_from, until + 1)
+    a = year_start_s(years)
+    b = year_start_s(years + 1)
+    length = b - a
+    mid = 0.5 * (a + b)
+    t_status = date_to_s(prog.programme.status_date)
+    rho = prog.schedule.correlation.si
+    lead = prog.fuel.first_core_lead.si
+    samplers = {k: _sampler(d, prog) for k, d in prog.distributions.items()}
+
+    proceed, z_project = {}, {}
+    for pid, proj in prog.projects.items():
+        rng = _rng(seed, "project", pid)
+        proceed[pid] = rng.random(n) < proj.p_proceed.si
+        z_project[pid] = rng.standard_normal(n)
+
+    capacity = np.zeros((n, years.size))
+    energy = np.zeros((n, years.size))
+    fuel = np.zeros((n, years.size))
+    dates: dict[str, dict[str, np.ndarray]] = {}
+    planned_start: dict[str, np.ndarray] = {}
+    recorded_until = prog.programme.report_from - 1
+    for u in prog.units:
+        rng = _rng(seed, "unit", u.id)
+        u_start = rng.random(n)
+        eps = rng.standard_normal(n)
+        u_lag = rng.random(n)
+        u_life = rng.random(n)
+        u_avail = rng.random((n, years.size))
+        klass = prog.classes[u.klass]
+        rating = load_design(u.design).rating
+        p_net = rating.power_electric_net.si
+
+        start, grid, comm = _schedule(
+            u,
+            prog,
+            adj,
+            samplers,
+            planned_start,
+            t_status,
+            rho,
+            z_project[u.project],
+            u_start,
+            eps,
+            u_lag,
+            n,
+        )
+        planned_start[u.id] = start
+        cancelled = u.id in adj.cancelled
+        never = (comm >= 0.5 * NEVER) | ~proceed[u.project] | cancelled
+        if u.status == "operating":
+            never = np.zeros(n, dtype=bool)
+        start = np.where(never, NEVER, start)
+        grid = np.where(never, NEVER, grid)
+        comm = np.where(never, NEVER, comm)
+        life = rating.design_life.si + samplers[klass.life_extension].ppf(u_life)
+        retire = np.where(never, NEVER, comm + life)
+        if u.status == "operating" and cancelled:
+            retire = np.minimum(retire, t_status)  # an operating unit 'cancelled' closes now
+        dates[u.id] = {"start": start, "grid": grid, "commercial": comm, "retire": retire}
+
+        cap_t, e = _energy(
+            p_net,
+            grid,
+            comm,
+            retire,
+            a,
+            b,
+            mid,
+            cf_comm=klass.commissioning_load_factor.si,
+            ramp=np.asarray(klass.ramp_up.si_list),
+            avail=samplers[klass.availability].ppf(u_avail),
+            interval=rating.refuelling_interval.si,
+            outage=rating.refuelling_outage.si,
+        )
+        if u.record is not None:
+            idx = np.searchsorted(years, u.record.years)
+            ok = (idx < years.size) & (years[np.minimum(idx, years.size - 1)] == u.record.years)
+            lf = np.asarray(u.record.load_factor.si_list)[ok]
+            e[:, idx[ok]] = lf * p_net * length[idx[ok]]
+            if ok.any():
+                recorded_until = max(recorded_until, int(years[idx[ok]].max()))
+        capacity += cap_t / length
+        energy += e
+        fuel += e * (rating.power_thermal.si / p_net) / rating.discharge_burnup.si
+        load_at = (
+            np.full(n, date_to_s(u.first_fuel_load.date)) if u.first_fuel_load else grid - lead
+        )
+        k = np.searchsorted(a, load_at, side="right") - 1
+        ok = (k >= 0) & (load_at < b[-1]) & ~never
+        fuel[np.nonzero(ok)[0], k[ok]] += rating.fuel_loading.si
+
+    d = prog.displaced
+    return ProgrammeResult(
+        years=years,
+        year_length=length,
+        capacity=capacity,
+        energy=energy,
+        fuel=fuel,
+        demand=demand_series(prog, years),
+        dates=dates,
+        recorded_until=recorded_until,
+        efficiency=d.efficiency.si,
+        emission_factor=d.emission_factor.si,
+        gas_lhv=d.gas_lhv.si,
+        programme=prog,
+        adjustments=adj,
+        samples=n,
+        seed=seed,
+        until=until,
+        source=str(case.path),
+        what_if=str(case.what_if_path) if case.what_if_path else None,
+    )
+
+
+def _schedule(
+    u: Unit,
+    prog: Programme,
+    adj: Adjustments,
+    samplers: dict[str, Sampler],
+    planned_start: dict[str, np.ndarray],
+    t_status: float,
+    rho: float,
+    z_project: np.ndarray,
+    u_start: np.ndarray,
+    eps: np.ndarray,
+    u_lag: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Construction start, grid connection and commercial operation of one unit per sample [s].
+
+    ``planned_start`` holds the starts of earlier units before cancellation, so that a unit built
+    after a cancelled one keeps its place in the sequence.
+    """
+    cs = u.construction_start
+    if u.status == "operating":
+        return (
+            np.full(n, date_to_s(cs.date)),
+            np.full(n, date_to_s(u.grid_connection.date)),
+            np.full(n, date_to_s(u.commercial_operation.date)),
+        )
+    klass = prog.classes[u.klass]
+    f = adj.factor(u.id)
+    waiting = u.status in ("planned", "contracted")
+    if cs.date is not None:
+        start = np.full(n, date_to_s(cs.date))
+    elif cs.kind == "triangular":
+        tri = Sampler("triangular", _d(cs.low), _d(cs.mode), _d(cs.high))
+        start = tri.ppf(u_start)
+    else:
+        delay = samplers[cs.delay]  # type: ignore[index]
+        ref_unit = cs.after_unit
+        if ref_unit is not None:
+            ref = planned_start[ref_unit]
+            lo = np.zeros(n)
+        else:
+            ref = np.full(n, _d(cs.after_date))
+            lo = np.maximum(t_status - ref, 0.0) if waiting else np.zeros(n)
+        f_lo = np.where(lo > 0, delay.cdf(lo), 0.0)
+        start = ref + f * delay.ppf(f_lo + (1.0 - f_lo) * u_start)
+        if waiting:
+            start = np.maximum(start, t_status)
+        start = np.where(ref >= 0.5 * NEVER, NEVER, start)
+    duration = samplers[klass.construction_duration]
+    z = math.sqrt(rho) * z_project + math.sqrt(1.0 - rho) * eps
+    elapsed = t_status - start
+    f_lo = np.where(elapsed > 0, duration.cdf(elapsed), 0.0)
+    t_c = duration.ppf(f_lo + (1.0 - f_lo) * special.ndtr(z))
+    if f != 1.0:
+        plan = klass.planned_duration.si
+        t_c = np.where(t_c > plan, plan + f * (t_c - plan), t_c)
+    t_c = np.maximum(t_c, elapsed + _DAY)
+    comm = start + t_c
+    lag = samplers[klass.grid_to_commercial].ppf(u_lag)
+    grid = np.maximum(np.maximum(comm - lag, start), np.minimum(t_status, comm))
+    return start, grid, comm
+
+
+def _d(d: date | None) -> float:
+    assert d is not None
+    return date_to_s(d)
+
+
+def _outage_time(t: np.ndarray, c: np.ndarray, interval: float, outage: float) -> np.ndarray:
+    """Refuelling-outage time between commercial operation c and t [s].
+
+    Each cycle of length I ends with an outage of length D: O(t) = n D + max(rem - (I - D), 0),
+    n = floor(tau / I), rem = tau - n I, tau = max(t - c, 0).
+    """
+    tau = np.maximum(t - c, 0.0)
+    cycles = np.floor(tau / interval)
+    rem = tau - cycles * interval
+    return cycles * outage + np.maximum(rem - (interval - outage), 0.0)
+
+
+def _energy(
+    p_net: float,
+    grid: np.ndarray,
+    comm: np.ndarray,
+    retire: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    mid: np.ndarray,
+    *,
+    cf_comm: float,
+    ramp: np.ndarray,
+    avail: np.ndarray,
+    interval: float,
+    outage: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Capacity-time [W s] and net energy [J] of one unit per sample and year, equation (2)."""
+    g, c, r = grid[:, None], comm[:, None], retire[:, None]
+    tau_c = np.maximum(np.minimum(b, c) - np.maximum(a, g), 0.0)
+    lo = np.maximum(a, c)
+    hi = np.minimum(b, r)
+    tau_o = np.maximum(hi - lo, 0.0)
+    tau_r = np.where(
+        tau_o > 0,
+        _outage_time(hi, c, interval, outage) - _outage_time(lo, c, interval, outage),
+        0.0,
+    )
+    k = np.clip(np.floor((mid - c) / YEAR), 0, ramp.size).astype(np.int64)
+    ramp_k = np.append(ramp, 1.0)[k]
+    e = p_net * (cf_comm * tau_c + avail * ramp_k * (tau_o - tau_r))
+    return p_net * (tau_c + tau_o), e

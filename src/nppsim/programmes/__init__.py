@@ -1,0 +1,1 @@
+"""Programme files that ship with nppsim (``iran.toml``); loaded by :mod:`nppsim.programme`."""

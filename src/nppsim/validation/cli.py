@@ -1,0 +1,80 @@
+"""``nppsim validate``: run the shipped validation cases and any others, print a table and a verdict.
+
+The command is a plain function so the main app registers it with
+``app.command("validate")(validate)``. It prints a Rich table, then ``N passed, M failed`` alone on the
+last line (plain text, so scripts can read it), and exits with status 1 if any case failed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from nppsim.validation.base import CaseOutcome
+from nppsim.validation.report import format_error
+from nppsim.validation.runner import discover, run_cases, shipped_cases
+
+__all__ = ["validate"]
+
+
+def _tolerance(o: CaseOutcome) -> str:
+    if o.rtol is None:
+        return "-"
+    return f"{o.rtol:g}" + (f" + {o.atol:g} abs" if o.atol else "")
+
+
+def validate(
+    cases: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--cases",
+            help="Folder (searched recursively for *.json) or file of extra cases; repeatable.",
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write report.md and one plot per case into this folder."),
+    ] = None,
+) -> None:
+    """Run the validation cases shipped with nppsim plus those given; exit 1 if any fails."""
+    extra = list(cases or [])
+    missing = [p for p in extra if not p.exists()]
+    if missing:
+        raise typer.BadParameter(
+            f"no such file or folder: {', '.join(map(str, missing))}", param_hint="--cases"
+        )
+    paths = discover([*shipped_cases(), *extra])
+    outcomes = run_cases(paths, report_dir=report)
+
+    console = Console()
+    table = Table(title="nppsim validation", show_header=True, header_style="bold")
+    table.add_column("case", overflow="fold")
+    table.add_column("kind", overflow="fold")
+    table.add_column("worst rel. error", justify="right")
+    table.add_column("tolerance", justify="right")
+    table.add_column("wall [ms]", justify="right")
+    table.add_column("result")
+    table.add_column("reason", overflow="fold")
+    for o in outcomes:
+        table.add_row(
+            Text(o.name),
+            Text(o.kind),
+            format_error(o.worst_rel_error),
+            _tolerance(o),
+            f"{o.wall_s * 1e3:.1f}",
+            Text("pass", style="green") if o.passed else Text("FAIL", style="red"),
+            Text(o.reason),
+        )
+    console.print(table)
+    if report is not None:
+        console.print(f"report: {Path(report) / 'report.md'}", highlight=False, soft_wrap=True)
+    n_passed = sum(o.passed for o in outcomes)
+    n_failed = len(outcomes) - n_passed
+    typer.echo(f"{n_passed} passed, {n_failed} failed")
+    if n_failed:
+        raise typer.Exit(code=1)
