@@ -192,7 +192,10 @@ _register_optional()
 def main() -> None:
     """Entry point: run the app, turning nppsim errors into one-line messages."""
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
+        # without standalone mode, click returns the code of typer.Exit instead of exiting
+        if isinstance(rc, int) and rc != 0:
+            sys.exit(rc)
     except NppsimError as e:
         err_console.print(f"error: {e}", highlight=False, soft_wrap=True)
         sys.exit(2)

@@ -111,7 +111,7 @@ def _coupled_coastdown(inertance: float) -> tuple[np.ndarray, np.ndarray, float]
 def test_coupled_pump_and_loop_follow_analytic_coastdown() -> None:
     """With the loop's fluid inertia the flow lags the speed slightly: the lag vanishes with L/A.
 
-    The loop's momentum time constant I m0 / (2 dp_R) is about 0.7 s against tau = 9 s, so the
+    The loop's momentum time constant I m0 / (2 dp_R) is about 0.4 s against tau = 9 s, so the
     flow stays within a few per cent of the analytic curve.
     """
     flow, exact, tau = _coupled_coastdown(inertance=95.0 + 4.0 * 4.4)  # loop + 4 x vessel share

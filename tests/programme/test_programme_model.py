@@ -191,3 +191,35 @@ def test_empirical_sampler_draws_each_value_equally() -> None:
     draws = s.ppf(np.random.default_rng(0).random(30000))
     assert set(np.unique(draws)) == {0.4, 0.8, 0.9}
     assert np.allclose([np.mean(draws == v) for v in (0.4, 0.8, 0.9)], 1 / 3, atol=0.01)
+
+
+@pytest.mark.parametrize("name", ["delays-halved", "no-small-units"])
+def test_shipped_what_ifs(name: str) -> None:
+    path = Path(__file__).parents[2] / "src" / "nppsim" / "programmes" / "what-if" / f"{name}.toml"
+    case = load_programme("iran", path)
+    assert case.adjustments.overridden and case.adjustments.title
+    simulate(case, samples=50, until=2040, seed=1)
+
+
+def test_cancelling_an_operating_unit_closes_it(tmp_path: Path, iran_case) -> None:
+    wi = write_toml(tmp_path / "w.toml", 'cancel = ["bushehr-1", "bushehr-2-3"]\n')
+    case = load_programme("iran", wi)
+    assert "closes at the status date" in case.adjustments.overridden[0]
+    res = simulate(case, samples=50, until=2030, seed=1)
+    t_status = date_to_s(iran_case.programme.programme.status_date)
+    assert np.all(res.dates["bushehr-1"]["retire"] == t_status)
+    i = 2024 - res.years[0]
+    assert np.all(res.energy[:, i] > 0)  # the record stays
+    assert np.all(res.capacity[:, 2026 - res.years[0]] == 0.0)
+
+
+def test_unit_and_class_factors_multiply(tmp_path: Path, iran_case) -> None:
+    wi = write_toml(
+        tmp_path / "w.toml",
+        "delay_factor = 0.5\n[units.hormoz-1]\ndelay_factor = 0.8\n"
+        "[classes.vver-toi]\ndelay_factor = 1.5\n",
+    )
+    adj = load_programme("iran", wi).adjustments
+    assert adj.factor("hormoz-1") == pytest.approx(0.5 * 0.8 * 1.5)
+    assert adj.factor("hormoz-2") == pytest.approx(0.75)
+    assert adj.factor("bushehr-2") == pytest.approx(0.5)

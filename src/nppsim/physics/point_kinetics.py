@@ -369,6 +369,8 @@ def _exact_step(
         safe = np.where(s == 0.0, 1.0, s)
         integ = np.where(s[:, None] == 0.0, t, np.expm1(s[:, None] * t) / safe[:, None])
         integral = a @ integ
+    at_zero = times == 0.0  # the initial state exactly (the residues sum to 1 only to rounding)
+    n[at_zero], c[:, at_zero], integral[at_zero] = 1.0, 1.0, 0.0
     return n, c, integral
 
 
@@ -916,7 +918,10 @@ def find_first_peak(
     if not found:
         return None
     t0, y_start, a, b, log_scale = found[0]
-    t_peak, n_peak = _refine_peak(solver, t0, y_start, a, b)
+    # widen the node bracket by half its width on each side: the node derivatives are less
+    # accurate than the values of n used in the refinement
+    width = b - a
+    t_peak, n_peak = _refine_peak(solver, t0, y_start, max(0.0, a - 0.5 * width), b + 0.5 * width)
     # the state is renormalized in the linear case: undo with the scale at t0
     with np.errstate(over="ignore"):
         return t_peak, float(n_peak * np.exp(log_scale))
@@ -925,7 +930,7 @@ def find_first_peak(
 def _refine_peak(
     solver: _Collocation, t0: float, y_start: FloatArray, a: float, b: float, nodes: int = 16
 ) -> tuple[float, float]:
-    """Maximum of n on ``[t0 + a, t0 + b]`` from accurate values of n at Chebyshev points.
+    """First maximum of n on ``[t0 + a, t0 + b]`` from accurate values of n at Chebyshev points.
 
     Each value is the end point of one collocation step of the needed length from ``t0`` (the
     superconvergent end value, as accurate as the accepted step). The maximum of their Chebyshev
@@ -954,7 +959,10 @@ def _refine_peak(
     roots = np.sort(roots[(roots >= a - 1e-9 * (b - a)) & (roots <= b + 1e-9 * (b - a))])
     maxima = [r for r in roots if ddpoly(r) < 0.0]
     if maxima:
-        tau = float(np.clip(maxima[0], a, b))
+        tau = float(maxima[0])
+        for _ in range(2):  # polish the eigenvalue root by Newton on the interpolant
+            tau -= float(dpoly(tau) / ddpoly(tau))
+        tau = float(np.clip(tau, a, b))
     else:
         # no interior stationary point (the bracket ends are within rounding): take the larger end
         tau = float(taus[np.argmax(values)])

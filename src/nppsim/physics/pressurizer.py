@@ -188,7 +188,7 @@ def state_from_mass_energy(
 
     solved for p by Newton's method from ``p_guess`` (two to four iterations from the previous
     step's pressure; bisection as a fallback). If the solution has x < 0 (vessel full of water) or
-    x > 1 (no water left) the single-phase IF97 state with (v, u) is found instead.
+    x > 1 (no water left) the single-phase state with (v, u) is found instead (IAPWS-95).
 
     Parameters
     ----------

@@ -517,8 +517,7 @@ class CoreModel:
     # -- reactivity and power ---------------------------------------------------------------
     def reactivity(self, t: float, y: np.ndarray) -> dict[str, float]:
         """Reactivity components [1] at time ``t`` and state ``y``."""
-        p, ref, d = self.par, self._ref, self.d
-        press = d.pressure(t)
+        press = self.boundary(t, y)[0]
         h = y[self.s_h]
         t_cool = np.array([water.temperature_ph(press, x) for x in h])
         rho_cool = np.array([water.density_ph(press, x) for x in h])
@@ -554,13 +553,37 @@ class CoreModel:
         """Time derivative of the state (SI per second)."""
         p, d = self.par, self.d
         dy = np.empty_like(y)
+        self.core_derivatives(t, y, dy, *self.boundary(t, y))
+        return dy
+
+    def boundary(self, t: float, y: np.ndarray) -> tuple[float, float, float]:
+        """Boundary conditions of the core: pressure [Pa], inlet enthalpy [J/kg], flow [1].
+
+        The core model takes them from the scenario's inputs; a plant model overrides this to
+        take them from its loops.
+        """
+        d = self.d
         press = d.pressure(t)
-        flow = d.flow_fraction(t)
+        return press, self._h_in(press, d.inlet_temperature(t)), d.flow_fraction(t)
+
+    def core_derivatives(self, t: float, y: np.ndarray, dy: np.ndarray, press: float,
+                         h_in: float, flow: float) -> float:
+        """Fill the core's blocks of ``dy``; return the core outlet enthalpy [J/kg].
+
+        Parameters
+        ----------
+        press : float
+            Primary pressure [Pa].
+        h_in : float
+            Coolant enthalpy at the core inlet [J/kg].
+        flow : float
+            Vessel mass flow relative to nominal [1] (negative flows are not supported here).
+        """
+        p = self.par
         mdot_core = (1 - p.bypass) * p.mass_flow_nom * flow
         h = y[self.s_h]
         t_cool = np.array([water.temperature_ph(press, x) for x in h])
         rho_cool = np.array([water.density_ph(press, x) for x in h])
-        h_in = self._h_in(press, d.inlet_temperature(t))
         n = y[self.s_n]
         # power
         p_prompt = n * (1.0 - p.kappa)
@@ -599,7 +622,7 @@ class CoreModel:
         dy[self.s_boron] = self._boron_rate(y)
         # energy integrals [full-power seconds per second]
         dy[self.s_e] = (p_prompt, p_decay, mdot_core * (h[-1] - h_in) / p.p_nom)
-        return dy
+        return float(h[-1])
 
     _h_in_cache: tuple[float, float, float] = (math.nan, math.nan, math.nan)
 
@@ -797,15 +820,13 @@ class CoreModel:
     # -- outputs ----------------------------------------------------------------------------
     def outputs(self, t: float, y: np.ndarray) -> list[float]:
         """Recorded quantities (SI), in the order of ``output_names``."""
-        p, d = self.par, self.d
-        press = d.pressure(t)
-        flow = d.flow_fraction(t)
+        p = self.par
+        press, h_in, flow = self.boundary(t, y)
         h = y[self.s_h]
         t_cool = np.array([water.temperature_ph(press, x) for x in h])
         rho_cool = np.array([water.density_ph(press, x) for x in h])
         comp = self._reactivity(t, y, t_cool, rho_cool)
-        t_in = d.inlet_temperature(t)
-        h_in = self._h_in(press, t_in)
+        t_in = water.temperature_ph(press, h_in)
         mdot = p.mass_flow_nom * flow
         h_out = (1 - p.bypass) * h[-1] + p.bypass * h_in
         n = y[self.s_n]

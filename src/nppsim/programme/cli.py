@@ -16,7 +16,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from nppsim.errors import NppsimError
+from nppsim.errors import InputError, NppsimError
 
 from .load import load_programme
 from .model import ProgrammeResult, simulate
@@ -106,12 +106,12 @@ def print_summary(res: ProgrammeResult, console: Console, elapsed: float | None 
             col, justify="left" if col in ("unit", "design", "status") else "right", no_wrap=True
         )
     for row in units_frame(res).itertuples():
-        name = row.unit + (" (cancelled)" if row.cancelled else "")
+        status = "cancelled" if row.cancelled else row.status
         years = (row.commercial_p10, row.commercial_p50, row.commercial_p90)
         ut.add_row(
-            name,
+            row.unit,
             row.design,
-            row.status,
+            status,
             row.planned,
             *(y.replace("after ", ">") for y in years),
             f"{row.p_by_until:.0%}",
@@ -131,6 +131,14 @@ def print_summary(res: ProgrammeResult, console: Console, elapsed: float | None 
         )
     console.print(f"  reference classes: {data_path('README.md')}", markup=False, soft_wrap=True)
     console.print("  equations and assumptions: docs/programme.md", markup=False)
+
+
+def _message(e: NppsimError) -> str:
+    """The error's one-line message; a command-line value is named by its option."""
+    if isinstance(e, InputError) and e.file == "<python>":
+        name = "source" if e.field == "programme" else f"--{e.field}"
+        return f"{name} = {e.value!r}: {e.allowed}"
+    return str(e)
 
 
 def programme(
@@ -157,8 +165,10 @@ def programme(
         out_dir = out or Path("runs") / f"programme-{datetime.now():%Y%m%d-%H%M%S}"
         paths = write_outputs(res, out_dir)
     except NppsimError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(code=2) from None
+        typer.echo(f"error: {_message(e)}", err=True)
+        # SystemExit, not typer.Exit: it ends the process with 2 also when the app runs with
+        # standalone_mode=False (click would return typer.Exit's code instead of exiting).
+        raise SystemExit(2) from None
     print_summary(res, console, elapsed)
     console.print(
         f"Wrote {', '.join(p.name for p in paths.values())} to {out_dir}",

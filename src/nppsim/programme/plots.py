@@ -55,19 +55,14 @@ def plot_timeline(res: ProgrammeResult, path: Path) -> Path:
             edgecolor=colour,
         )
         ax.barh(y, min(r50, x_end) - c50, left=c50, height=0.5, color=colour, alpha=0.85)
-        for v, lw in ((s, 1.0), (c, 2.5)):
+        for v, lw, dy in ((s, 1.0, 0.36), (c, 2.5, 0.0)):
             lo, hi = _q(v, 0.1, x_end), _q(v, 0.9, x_end)
             if hi > lo:
-                ax.plot([max(lo, x_start), hi], [y, y], color="black", lw=lw, solid_capstyle="butt")
+                yy = y + dy
                 ax.plot(
-                    [max(lo, x_start)] * 2 + [hi] * 2,
-                    [y - 0.15, y + 0.15, y - 0.15, y + 0.15],
-                    color="black",
-                    lw=0.8,
-                    ls="none",
-                    marker="|",
-                    ms=8,
+                    [max(lo, x_start), hi], [yy, yy], color="black", lw=lw, solid_capstyle="butt"
                 )
+                ax.plot([max(lo, x_start), hi], [yy, yy], color="black", lw=0, marker="|", ms=7)
         p = float(np.mean(c < x_end))
         ax.text(x_end + 0.3, y, f"{p:.0%}", va="center", fontsize=8)
     status_year = float(s_to_year(np.array([date_to_s(res.programme.programme.status_date)]))[0])
@@ -86,9 +81,10 @@ def plot_timeline(res: ProgrammeResult, path: Path) -> Path:
         title_fontsize=8,
     )
     ax.set_title(
-        f"{res.programme.programme.title}: construction (light) and operation (dark), P50 dates "
-        f"if built;\nwhiskers P10-P90 of start (thin) and commercial operation (thick), if built; "
-        f"right: P(commercial operation by {res.until}). {res.samples} samples, seed {res.seed}",
+        f"{res.programme.programme.title}; {res.samples} samples, seed {res.seed}\n"
+        "bars: construction (light) and operation (dark) at P50 dates if built; whiskers: P10-P90 "
+        "if built\nof construction start (thin, above) and commercial operation (thick); "
+        f"right: P(commercial operation by {res.until})",
         fontsize=9,
     )
     ax.grid(axis="x", alpha=0.3)

@@ -100,7 +100,9 @@ def units_frame(res: ProgrammeResult) -> pd.DataFrame:
 
     Years beyond the horizon read ``after <until>`` (this includes samples in which the unit is
     never built). ``p_by_until`` is the fraction of samples with commercial operation by the end of
-    ``until``; ``planned`` the year of the original schedule, if any.
+    ``until``; ``p_built`` the fraction in which the unit is built at all; ``if_built_start_p50``
+    and ``if_built_p10`` ... ``if_built_p90`` the years over those samples; ``planned`` the year of
+    the original schedule, if any.
     """
     rows = []
     for u in res.programme.units:

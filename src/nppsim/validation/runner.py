@@ -190,7 +190,10 @@ def _point_kinetics_plot(
 ) -> dict[str, Any]:
     from nppsim.physics import point_kinetics as pk
 
-    t_end = max([1.1 * t for t in times] + [2.0 * peak_expected[0]] * bool(peak_expected))
+    ends = [1.1 * t for t in times]
+    if peak_expected is not None:
+        ends.append(2.0 * peak_expected[0])
+    t_end = max(ends)
     grid = np.linspace(0.0, t_end, _PLOT_POINTS)
     curve = pk.solve(*args, grid, feedback, rtol=1e-8).n
     curves: list[dict[str, Any]] = [

@@ -1,0 +1,48 @@
+"""Benchmark of the core simulation and the validation cases.
+
+Prints the real-time factor (simulated seconds per wall second, one core) of the built-in
+``xenon-transient`` scenario (and the other core scenarios), then the wall time of each shipped
+validation case. Run: ``python benchmarks/core.py`` (``make benchmark``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+# one core: keep BLAS single-threaded so the figure is per core
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from nppsim import results  # noqa: E402
+from nppsim.scenarios import load_scenario  # noqa: E402
+
+
+def real_time_factor(name: str, repeats: int = 3) -> float:
+    """Best real-time factor over ``repeats`` runs (set-up of the steady state excluded)."""
+    sc = load_scenario(name)
+    best = 0.0
+    for _ in range(repeats):
+        _, sim = results.build(sc)
+        t0 = time.perf_counter()
+        sim.advance(sc.duration)
+        wall = time.perf_counter() - t0
+        best = max(best, sc.duration / wall)
+    return best
+
+
+def main() -> None:
+    for name in ("xenon-transient", "scram", "rod-withdrawal"):
+        print(f"real-time factor {name}: {real_time_factor(name):.0f}")
+    try:
+        from nppsim.validation.runner import discover, run_cases
+        from nppsim.validation.runner import shipped_case_dirs
+    except ImportError:
+        print("validation runner not available")
+        return
+    for outcome in run_cases(discover(shipped_case_dirs())):
+        print(f"{outcome.name}: {outcome.wall_s * 1e3:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
