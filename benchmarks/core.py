@@ -14,8 +14,8 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from nppsim import results  # noqa: E402
-from nppsim.scenarios import load_scenario  # noqa: E402
+from nppsim import results
+from nppsim.scenarios import load_scenario
 
 
 def real_time_factor(name: str, repeats: int = 3) -> float:
@@ -35,8 +35,7 @@ def main() -> None:
     for name in ("xenon-transient", "scram", "rod-withdrawal"):
         print(f"real-time factor {name}: {real_time_factor(name):.0f}")
     try:
-        from nppsim.validation.runner import discover, run_cases
-        from nppsim.validation.runner import shipped_case_dirs
+        from nppsim.validation.runner import discover, run_cases, shipped_case_dirs
     except ImportError:
         print("validation runner not available")
         return

@@ -14,8 +14,15 @@ import pytest
 
 def nppsim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "nppsim.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=600, check=False, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "nppsim.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+        check=False,
+        env=env,
+    )
 
 
 def test_scenarios_lists_builtins():
@@ -35,8 +42,11 @@ def test_designs_list_and_show():
 
 @pytest.mark.parametrize(
     "text",
-    ["[scenario\n", '[scenario]\nname="x"\ntitle="t"\ndesign="vver1000-v446"\nduration="-1 h"\n'
-     '[initial]\npower="100 %"\n'],
+    [
+        "[scenario\n",
+        '[scenario]\nname="x"\ntitle="t"\ndesign="vver1000-v446"\nduration="-1 h"\n'
+        '[initial]\npower="100 %"\n',
+    ],
 )
 def test_bad_scenario_file_is_one_line_without_traceback(tmp_path, text):
     p = tmp_path / "bad.toml"
@@ -64,9 +74,16 @@ def test_run_writes_parquet_json_and_plot(tmp_path):
     r = nppsim("run", str(sc), "--out", str(out))
     assert r.returncode == 0, r.stderr
     df = pd.read_parquet(out / "timeseries.parquet")
-    for col in ("time_s", "power_thermal_w", "power_decay_w", "reactivity_total",
-                "reactivity_xenon", "temp_fuel_avg_k", "temp_coolant_outlet_k",
-                "xenon_number_density_per_m3"):
+    for col in (
+        "time_s",
+        "power_thermal_w",
+        "power_decay_w",
+        "reactivity_total",
+        "reactivity_xenon",
+        "temp_fuel_avg_k",
+        "temp_coolant_outlet_k",
+        "xenon_number_density_per_m3",
+    ):
         assert col in df.columns
     meta = json.loads((out / "run.json").read_text())
     assert meta["status"] == "completed"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -24,8 +25,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-designs_app = typer.Typer(help="List designs, or show one with its sources.", no_args_is_help=False,
-                          invoke_without_command=True)
+designs_app = typer.Typer(
+    help="List designs, or show one with its sources.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
 app.add_typer(designs_app, name="designs")
 console = Console()
 err_console = Console(stderr=True)
@@ -70,9 +74,14 @@ def designs_list(ctx: typer.Context) -> None:
     for name in list_designs():
         d = load_design(name)
         r = d.rating
-        table.add_row(name, d.design.title, f"{r.power_thermal.si / 1e6:g}",
-                      f"{r.power_electric_gross.si / 1e6:g}", f"{r.power_electric_net.si / 1e6:g}",
-                      "core" if d.has_dynamics else "ratings only")
+        table.add_row(
+            name,
+            d.design.title,
+            f"{r.power_thermal.si / 1e6:g}",
+            f"{r.power_electric_gross.si / 1e6:g}",
+            f"{r.power_electric_net.si / 1e6:g}",
+            "core" if d.has_dynamics else "ratings only",
+        )
     console.print(table)
 
 
@@ -84,10 +93,10 @@ def designs_show(name: str = typer.Argument(..., help="design name or TOML path"
     from nppsim.designs import Quantity, load_design
 
     d = load_design(name)
-    console.print(f"[bold]{d.design.title}[/bold] ({d.name})")
-    console.print(d.design.description)
+    console.print(f"[bold]{escape(d.design.title)}[/bold] ({d.name})")
+    console.print(escape(d.design.description))
     for key, text in d.design.sources.items():
-        console.print(f"  [dim]{key}[/dim] = {text}")
+        console.print(f"  [dim]{escape(key)}[/dim] = {escape(text)}")
     table = Table(show_header=True, header_style="bold", show_lines=False)
     for col in ("field", "value", "unit", "conf.", "source / note"):
         table.add_column(col, overflow="fold")
@@ -98,28 +107,43 @@ def designs_show(name: str = typer.Argument(..., help="design name or TOML path"
             path = f"{prefix}.{fname}" if prefix else fname
             if isinstance(v, Quantity):
                 note = f"{v.source}" + (f" — {v.note}" if v.note else "")
-                table.add_row(path, str(v.value), v.unit, v.confidence, note)
+                table.add_row(
+                    path, escape(str(v.value)), escape(v.unit), v.confidence, escape(note)
+                )
             elif isinstance(v, BaseModel):
                 walk(v, path)
             elif isinstance(v, list) and v and isinstance(v[0], BaseModel):
                 for i, item in enumerate(v):
                     walk(item, f"{path}[{i}]")
 
-    for section in ("rating", "core", "coolant", "kinetics", "reactivity", "rods", "control",
-                    "protection", "poisons", "decay_heat"):
+    for section in (
+        "rating",
+        "core",
+        "coolant",
+        "kinetics",
+        "reactivity",
+        "rods",
+        "control",
+        "protection",
+        "poisons",
+        "decay_heat",
+    ):
         sec = getattr(d, section, None)
         if sec is not None:
             walk(sec, section)
     console.print(table)
-    console.print("confidence: S source, S2 secondary source, D derived, M engineering knowledge, "
-                  "E nppsim estimate")
+    console.print(
+        "confidence: S source, S2 secondary source, D derived, M engineering knowledge, "
+        "E nppsim estimate"
+    )
 
 
 @app.command("run")
 def run_cmd(
     scenario: str = typer.Argument(DEFAULT_SCENARIO, help="built-in scenario name or TOML file"),
-    out: Path | None = typer.Option(None, "--out", help="output folder "
-                                    "(default runs/<scenario>-<timestamp>/)"),
+    out: Path | None = typer.Option(
+        None, "--out", help="output folder (default runs/<scenario>-<timestamp>/)"
+    ),
 ) -> None:
     """Run a scenario; write timeseries.parquet, run.json and overview.png."""
     from nppsim import results
@@ -128,10 +152,18 @@ def run_cmd(
     sc = load_scenario(scenario)
     if out is None:
         out = Path("runs") / f"{sc.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-    console.print(f"[bold]{sc.scenario.title}[/bold]  ({sc.name}, design {sc.scenario.design}, "
-                  f"{_fmt_duration(sc.duration)})")
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[t]}"),
-                  TimeElapsedColumn(), console=console, transient=False) as prog:
+    console.print(
+        f"[bold]{sc.scenario.title}[/bold]  ({sc.name}, design {sc.scenario.design}, "
+        f"{_fmt_duration(sc.duration)})"
+    )
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[t]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as prog:
         task = prog.add_task("simulating", total=sc.duration, t="")
 
         def progress(t: float) -> None:
@@ -146,22 +178,27 @@ def run_cmd(
     table.add_column("start", justify="right")
     table.add_column("end", justify="right")
     first = df.iloc[0]
-    for col, label, f in [("power_thermal_w", "thermal power [MW]", 1e-6),
-                          ("power_decay_w", "decay heat [MW]", 1e-6),
-                          ("temp_fuel_avg_k", "fuel average [K]", 1),
-                          ("temp_coolant_outlet_k", "coolant outlet [K]", 1),
-                          ("reactivity_xenon", "xenon worth [pcm]", 1e5),
-                          ("boron_ppm", "boron [ppm]", 1)]:
-        table.add_row(label, f"{first[col] * f:.2f}", f"{last[col] * f:.2f}")
+    for col, label, f in [
+        ("power_thermal_w", "thermal power [MW]", 1e-6),
+        ("power_decay_w", "decay heat [MW]", 1e-6),
+        ("temp_fuel_avg_k", "fuel average [K]", 1),
+        ("temp_coolant_outlet_k", "coolant outlet [K]", 1),
+        ("reactivity_xenon", "xenon worth [pcm]", 1e5),
+        ("boron_ppm", "boron [ppm]", 1),
+    ]:
+        table.add_row(escape(label), f"{first[col] * f:.2f}", f"{last[col] * f:.2f}")
     console.print(table)
     for e in res.events:
         console.print(f"  event at {e['time_s']:.3f} s: {e['kind']} {e['name']}")
-    console.print(f"{res.stats['steps']} steps, real-time factor {res.stats['real_time_factor']:.0f}")
+    rtf = res.stats["real_time_factor"]
+    console.print(f"{res.stats['steps']} steps, real-time factor {rtf:.0f}")
     for k, p in paths.items():
         console.print(f"  {k}: {p}")
     if res.status != "completed":
-        err_console.print(f"error: run stopped early: {res.message} (results up to "
-                          f"t = {df['time_s'].iloc[-1]:.6g} s were written)")
+        err_console.print(
+            f"error: run stopped early: {res.message} (results up to "
+            f"t = {df['time_s'].iloc[-1]:.6g} s were written)"
+        )
         raise typer.Exit(1)
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
 
 def _time_axis(t_s: pd.Series) -> tuple[pd.Series, str]:
@@ -29,19 +29,31 @@ def overview(df: pd.DataFrame, events: list[dict], title: str, path: Path) -> No
     ax[0].plot(t, df["power_thermal_w"] / 1e6, label="thermal")
     ax[0].plot(t, df["power_decay_w"] / 1e6, label="decay heat")
     ax[0].set_ylabel("power [MW]")
+    p = df["power_thermal_w"]
+    if len(p) and p.min() > 0 and p.max() / p.min() > 100:
+        ax[0].set_yscale("log")  # a trip: decay heat is two decades below full power
     ax[0].legend(loc="best")
-    for col, lab in [("reactivity_total", "total"), ("reactivity_doppler", "Doppler"),
-                     ("reactivity_moderator", "moderator"), ("reactivity_boron", "boron"),
-                     ("reactivity_rods", "rods"), ("reactivity_xenon", "xenon"),
-                     ("reactivity_samarium", "samarium"), ("reactivity_external", "external")]:
+    for col, lab in [
+        ("reactivity_total", "total"),
+        ("reactivity_doppler", "Doppler"),
+        ("reactivity_moderator", "moderator"),
+        ("reactivity_boron", "boron"),
+        ("reactivity_rods", "rods"),
+        ("reactivity_xenon", "xenon"),
+        ("reactivity_samarium", "samarium"),
+        ("reactivity_external", "external"),
+    ]:
         if col in df:
             base = df[col].iloc[0]
             ax[1].plot(t, (df[col] - (0 if col == "reactivity_total" else base)) * 1e5, label=lab)
     ax[1].set_ylabel("reactivity change [pcm]\n(total: absolute)")
     ax[1].legend(loc="best", ncol=4, fontsize="small")
-    for col, lab in [("temp_fuel_avg_k", "fuel average"), ("temp_fuel_max_k", "fuel max (hot rod)"),
-                     ("temp_coolant_outlet_k", "coolant outlet"),
-                     ("temp_coolant_inlet_k", "coolant inlet")]:
+    for col, lab in [
+        ("temp_fuel_avg_k", "fuel average"),
+        ("temp_fuel_max_k", "fuel max (hot rod)"),
+        ("temp_coolant_outlet_k", "coolant outlet"),
+        ("temp_coolant_inlet_k", "coolant inlet"),
+    ]:
         ax[2].plot(t, df[col] - 273.15, label=lab)
     ax[2].set_ylabel("temperature [°C]")
     ax[2].legend(loc="best", fontsize="small")
@@ -55,9 +67,16 @@ def overview(df: pd.DataFrame, events: list[dict], title: str, path: Path) -> No
         if e["kind"] in ("trip", "solver_failure"):
             for a in ax:
                 a.axvline(e["time_s"] * scale, color="red", ls="--", lw=1)
-            ax[0].annotate(f"{e['kind']}: {e['name']}", (e["time_s"] * scale, 0),
-                           xycoords=("data", "axes fraction"), color="red", rotation=90,
-                           va="bottom", ha="right", fontsize="small")
+            ax[0].annotate(
+                f"{e['kind']}: {e['name']}",
+                (e["time_s"] * scale, 0),
+                xycoords=("data", "axes fraction"),
+                color="red",
+                rotation=90,
+                va="bottom",
+                ha="right",
+                fontsize="small",
+            )
     for a in ax:
         a.grid(alpha=0.3)
     fig.suptitle(title)

@@ -20,9 +20,6 @@ from nppsim.plant.core import CoreModel
 from nppsim.scenarios import Scenario
 from nppsim.simulation import Simulation
 
-#: default step for the caller's loop: progress is reported at least this often [s of simulated time]
-REPORT_INTERVAL_FRACTION = 1.0 / 200.0
-
 
 @dataclass
 class RunResult:
@@ -58,7 +55,7 @@ def run(scenario: Scenario, progress: Callable[[float], None] | None = None) -> 
     """Run a scenario to its end; a solver failure ends the run early but keeps its results."""
     import time
 
-    model, sim = build(scenario)
+    _, sim = build(scenario)
     t0 = time.perf_counter()
     status, message = "completed", ""
     try:
@@ -76,16 +73,25 @@ def run(scenario: Scenario, progress: Callable[[float], None] | None = None) -> 
         status=status,
         message=message,
         wall_s=wall,
-        stats={"steps": sim.n_steps, "restarts": sim.n_restarts,
-               "real_time_factor": sim.t / wall if wall > 0 else float("inf")},
+        stats={
+            "steps": sim.n_steps,
+            "restarts": sim.n_restarts,
+            "real_time_factor": sim.t / wall if wall > 0 else float("inf"),
+        },
     )
 
 
 def _git_commit() -> str | None:
     try:
         here = Path(__file__).resolve().parent
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
-                             text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
         return out.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
@@ -94,8 +100,11 @@ def _git_commit() -> str | None:
 def inputs_hash(scenario: Scenario) -> str:
     """SHA-256 of the scenario and design as read (canonical JSON)."""
     design = scenario.design_obj()
-    blob = json.dumps({"scenario": scenario.raw, "design": design.model_dump(mode="json")},
-                      sort_keys=True, default=str)
+    blob = json.dumps(
+        {"scenario": scenario.raw, "design": design.model_dump(mode="json")},
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -105,8 +114,11 @@ def write(result: RunResult, out: Path) -> dict[str, Path]:
 
     out.mkdir(parents=True, exist_ok=True)
     sc = result.scenario
-    paths = {"timeseries": out / "timeseries.parquet", "run": out / "run.json",
-             "overview": out / "overview.png"}
+    paths = {
+        "timeseries": out / "timeseries.parquet",
+        "run": out / "run.json",
+        "overview": out / "overview.png",
+    }
     result.timeseries.to_parquet(paths["timeseries"], index=False)
     meta = {
         "nppsim_version": __version__,

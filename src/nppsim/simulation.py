@@ -1,9 +1,9 @@
 """The simulation: one clock, one stiff integrator, a recorder, snapshots.
 
-A :class:`Simulation` owns SciPy's adaptive BDF integrator and steps it over a model's right-hand side.
-It restarts the integrator only with cause: at a scheduled scenario event, at a known break in an
-input (a bank reaching its target), or when a state event (a trip) fires. Every accepted step is
-recorded, so fast transients are recorded densely and quiet periods sparsely.
+A :class:`Simulation` owns SciPy's adaptive BDF integrator and steps it over a model's right-hand
+side. It restarts the integrator only with cause: at a scheduled scenario event, at a known break in
+an input (a bank reaching its target), or when a state event (a trip) fires. Every accepted step
+is recorded, so fast transients are recorded densely and quiet periods sparsely.
 
 The caller owns the loop (as with Cantera's ``ReactorNet.advance``)::
 
@@ -169,8 +169,14 @@ class Simulation:
 
     def _log(self, entries: list[dict]) -> None:
         for e in entries:
-            self.log.append({"time_s": float(e["time_s"]), "kind": e["kind"], "name": e["name"],
-                             **{k: v for k, v in e.items() if k not in ("time_s", "kind", "name")}})
+            self.log.append(
+                {
+                    "time_s": float(e["time_s"]),
+                    "kind": e["kind"],
+                    "name": e["name"],
+                    **{k: v for k, v in e.items() if k not in ("time_s", "kind", "name")},
+                }
+            )
 
     def _step(self) -> None:
         """One accepted integrator step, with events located and applied."""
@@ -200,8 +206,10 @@ class Simulation:
             # locate the earliest crossing on the step's interpolant
             times = []
             for i in crossed:
+
                 def g(tt: float, i: int = i) -> float:
                     return float(self._state_events(tt, dense(tt))[i])
+
                 times.append(brentq(g, t_prev, t_new, xtol=1e-9 * max(1.0, abs(t_new))))
             k = int(np.argmin(times))
             t_e = float(times[k])

@@ -1,8 +1,9 @@
 """Units at the edges of nppsim.
 
-Inside nppsim every quantity is SI (K, Pa, W, kg, m, s, absolute reactivity). Files written by people
-may use other units, always named: ``duration = "72 h"``, ``{ value = 3000, unit = "MW" }``. This
-module is the one place that converts them, by an explicit table (no silent guesses).
+Inside nppsim every quantity is SI (K, Pa, W, kg, m, s, absolute reactivity). Files written by
+people may use other units, always named: ``duration = "72 h"``,
+``{ value = 3000, unit = "MW" }``. This module is the one place that converts them, by an explicit
+table (no silent guesses).
 """
 
 from __future__ import annotations
@@ -151,7 +152,8 @@ def parse_quantity(text: str, allowed_units: tuple[str, ...]) -> float:
     if not unit:
         raise ValueError(f"has no unit; give one of {', '.join(allowed_units)}")
     if unit not in allowed_units:
-        raise ValueError(f"unit {unit!r} is not allowed here; give one of {', '.join(allowed_units)}")
+        allowed = ", ".join(allowed_units)
+        raise ValueError(f"unit {unit!r} is not allowed here; give one of {allowed}")
     return to_si(float(number), unit)
 
 

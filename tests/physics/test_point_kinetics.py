@@ -50,9 +50,10 @@ def reference(
 ):
     """Independent reference: SciPy Radau on the textbook equations with absolute precursors.
 
-    dn/dt = (rho - B E - beta) n / Lambda + sum lambda_i C_i, dC_i/dt = beta_i n / Lambda - lambda_i C_i,
-    dE/dt = n, C_i(0) = beta_i / (lambda_i Lambda). With ``t_peak_max``, returns the first maximum of n
-    located as the event dn/dt = 0 (decreasing), else n at ``times``.
+    dn/dt = (rho - B E - beta) n / Lambda + sum lambda_i C_i,
+    dC_i/dt = beta_i n / Lambda - lambda_i C_i, dE/dt = n, C_i(0) = beta_i / (lambda_i Lambda).
+    With ``t_peak_max``, returns the first maximum of n, located as the event dn/dt = 0
+    (decreasing); else n at ``times``.
     """
     beta = np.asarray(beta, dtype=float)
     lam = np.asarray(lam, dtype=float)
@@ -62,7 +63,9 @@ def reference(
     def rhs(t, y):
         n, c, e = y[0], y[1 : g + 1], y[g + 1]
         r = float(rho(np.array(t))) - feedback * e
-        return np.concatenate((((r - beta_tot) / gen * n + lam @ c,), beta / gen * n - lam * c, (n,)))
+        return np.concatenate(
+            (((r - beta_tot) / gen * n + lam @ c,), beta / gen * n - lam * c, (n,))
+        )
 
     def jac(t, y):
         jm = np.zeros((g + 2, g + 2))
@@ -337,5 +340,7 @@ def test_bad_inputs():
         pk.solve([0.0065], [0.08], 1e-4, pk.Ramp(0.001), [1.0], method="exact")
     with pytest.raises(TypeError):
         pk.solve([0.0065], [0.08], 1e-4, 0.001, [1.0])
+    with pytest.raises(ValueError):
+        pk.solve([0.0065], [0.08], 1e-4, pk.Ramp(0.001), [1.0], rtol=1e-16)
     with pytest.raises(SolverError):
         pk.solve([0.0065], [0.08], 1e-4, pk.Sine(0.003, 0.5), [100.0], max_steps=20)

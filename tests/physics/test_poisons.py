@@ -78,7 +78,10 @@ def test_transient_run_reaches_equilibrium(xe, sm):
         return [di, dx, dpm, dsm]
 
     sol = solve_ivp(rhs, (0.0, 200 * 86400.0), [0.0] * 4, method="LSODA", rtol=1e-10, atol=1.0)
-    expected = [*po.xenon_equilibrium(flux, SIGMA_F, xe), *po.samarium_equilibrium(flux, SIGMA_F, sm)]
+    expected = [
+        *po.xenon_equilibrium(flux, SIGMA_F, xe),
+        *po.samarium_equilibrium(flux, SIGMA_F, sm),
+    ]
     np.testing.assert_allclose(sol.y[:, -1], expected, rtol=1e-6)
 
 
@@ -190,8 +193,10 @@ def test_xenon_worth_at_3e13(xe):
     rho = float(po.xenon_reactivity(x_eq, SIGMA_F, nu, xe))
     # independent closed form: rho = -(gamma_I + gamma_X) sigma phi / ((lambda_X + sigma phi) nu)
     sigma_phi = xe.xenon_cross_section * flux
-    closed = -(xe.iodine_yield + xe.xenon_yield) * sigma_phi / (
-        (xe.xenon_decay_constant + sigma_phi) * nu
+    closed = (
+        -(xe.iodine_yield + xe.xenon_yield)
+        * sigma_phi
+        / ((xe.xenon_decay_constant + sigma_phi) * nu)
     )
     assert rho == pytest.approx(closed, rel=1e-12)
     assert -0.03 < rho < -0.015  # the VVER-1000 HFP range of plants-research.md, widened

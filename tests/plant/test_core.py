@@ -16,8 +16,10 @@ from nppsim.simulation import Event, Simulation
 def _energy_balance_error(df) -> tuple[float, float]:
     """(|prompt + decay - removed - stored change|, energy produced) [J]."""
     produced = df["energy_prompt_j"].iloc[-1] + df["energy_decay_j"].iloc[-1]
-    residual = produced - df["energy_removed_j"].iloc[-1] - (
-        df["energy_stored_j"].iloc[-1] - df["energy_stored_j"].iloc[0]
+    residual = (
+        produced
+        - df["energy_removed_j"].iloc[-1]
+        - (df["energy_stored_j"].iloc[-1] - df["energy_stored_j"].iloc[0])
     )
     return abs(residual), produced
 
@@ -83,8 +85,9 @@ def test_decay_heat_after_trip_follows_ans51(v446):
         sim.advance(t_trip + tc)
         df = sim.results()
         got = df["power_decay_w"].iloc[-1] / 3e9
-        want = float(decay_heat_fraction(tc, model.par.t_operating,
-                                         v446.decay_heat.fission_fractions))
+        want = float(
+            decay_heat_fraction(tc, model.par.t_operating, v446.decay_heat.fission_fractions)
+        )
         # the fissions of the neutron tail after the trip add a little; 1 % covers it
         assert got == pytest.approx(want, rel=0.01), tc
 

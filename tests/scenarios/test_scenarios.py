@@ -1,4 +1,4 @@
-"""Scenario files: the built-in ones load; bad ones give one clear line naming file, field, value."""
+"""Scenario files: built-in ones load; bad ones give one line naming file, field and value."""
 
 from __future__ import annotations
 
@@ -51,17 +51,34 @@ def test_durations_are_parsed_with_units(tmp_path):
     ("text", "field", "value_part"),
     [
         ("[scenario\nname=1", "<toml>", "malformed"),
-        (GOOD.format(duration="72 h", power="100 %", time="1 min").replace('title = "test"\n', ""),
-         "scenario.title", "missing"),
-        (GOOD.format(duration="72 h", power="100 %", time="1 min").replace("vver1000-v446", "rbmk"),
-         "scenario.design", "rbmk"),
+        (
+            GOOD.format(duration="72 h", power="100 %", time="1 min").replace(
+                'title = "test"\n', ""
+            ),
+            "scenario.title",
+            "missing",
+        ),
+        (
+            GOOD.format(duration="72 h", power="100 %", time="1 min").replace(
+                "vver1000-v446", "rbmk"
+            ),
+            "scenario.design",
+            "rbmk",
+        ),
         (GOOD.format(duration="-5 h", power="100 %", time="1 min"), "scenario.duration", "-5 h"),
         (GOOD.format(duration="72", power="100 %", time="1 min"), "scenario.duration", "72"),
         (GOOD.format(duration="1 h", power="100 %", time="2 h"), "events", ""),
         (GOOD.format(duration="1 h", power="120 %", time="1 min"), "initial.power", "120 %"),
     ],
-    ids=["malformed", "missing-field", "unknown-design", "negative-duration", "unitless-duration",
-         "event-after-end", "power-above-100"],
+    ids=[
+        "malformed",
+        "missing-field",
+        "unknown-design",
+        "negative-duration",
+        "unitless-duration",
+        "event-after-end",
+        "power-above-100",
+    ],
 )
 def test_bad_scenarios_give_one_line_naming_file_field_value(tmp_path, text, field, value_part):
     path = _write(tmp_path, text)

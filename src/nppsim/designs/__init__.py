@@ -1,17 +1,18 @@
 """Reactor design files: schema, loading and listing.
 
-A design is a TOML file in this folder (``vver1000-v446.toml``) or anywhere on disk. Every number is a
-*quantity*: an inline table with ``value``, ``unit``, ``source`` and ``confidence``::
+A design is a TOML file in this folder (``vver1000-v446.toml``) or anywhere on disk. Every number
+is a *quantity*: an inline table with ``value``, ``unit``, ``source`` and ``confidence``::
 
-    power_thermal = { value = 3000, unit = "MW", source = "plants-research.md §1.2", confidence = "S" }
+    power_thermal = { value = 3000, unit = "MW", source = "PR §1.2", confidence = "S" }
 
-Confidence tags follow ``shared/data/plants-research.md``: ``S`` read in the named source, ``S2`` a weak or
-secondary source, ``D`` derived by calculation (the note gives the method), ``M`` engineering knowledge not
-read in a source, ``E`` an estimate made for nppsim. ``M`` and ``E`` (and ``D``) need a ``note`` that says
-why and how. Values are converted to SI once, on loading (:mod:`nppsim.units`).
+Confidence tags follow ``shared/data/plants-research.md``: ``S`` read in the named source, ``S2`` a
+weak or secondary source, ``D`` derived by calculation (the note gives the method), ``M``
+engineering knowledge not read in a source, ``E`` an estimate made for nppsim. ``M``, ``E`` and
+``D`` need a ``note`` that says why and how. Values are converted to SI once, on loading
+(:mod:`nppsim.units`).
 
-Both levels read the same file: the programme model needs only ``[design]`` and ``[rating]``; the plant
-model also needs ``[core]``, ``[kinetics]``, ``[reactivity]``, ``[rods]``, ``[poisons]`` and
+Both levels read the same file: the programme model needs only ``[design]`` and ``[rating]``; the
+plant model also needs ``[core]``, ``[kinetics]``, ``[reactivity]``, ``[rods]``, ``[poisons]`` and
 ``[decay_heat]``.
 """
 
@@ -172,7 +173,9 @@ class Kinetics(_Section):
     def _groups_match(self) -> Kinetics:
         nb, nl = len(self.beta.si_list), len(self.decay_constants.si_list)
         if nb != nl or not 1 <= nb <= 8:
-            raise ValueError(f"beta has {nb} groups and decay_constants {nl}: need the same, 1 to 8")
+            raise ValueError(
+                f"beta has {nb} groups and decay_constants {nl}: need the same, 1 to 8"
+            )
         return self
 
 
@@ -287,8 +290,15 @@ class Design(_Section):
         return all(
             getattr(self, s) is not None
             for s in (
-                "core", "coolant", "kinetics", "reactivity", "rods", "control", "protection",
-                "poisons", "decay_heat",
+                "core",
+                "coolant",
+                "kinetics",
+                "reactivity",
+                "rods",
+                "control",
+                "protection",
+                "poisons",
+                "decay_heat",
             )
         )
 
@@ -313,8 +323,11 @@ def _check_bounds(model: BaseModel, path: str, file: Path | str | None) -> None:
         if bounds is None:
             bounds = _bounds_of(info.annotation)
         if isinstance(value, Quantity) and bounds is not None:
-            for v_si, v in zip(value.si_list, value.value if isinstance(value.value, list)
-                               else [value.value], strict=True):
+            for v_si, v in zip(
+                value.si_list,
+                value.value if isinstance(value.value, list) else [value.value],
+                strict=True,
+            ):
                 if not bounds.lo <= v_si <= bounds.hi:
                     raise InputError(file, dotted, f"{v} {value.unit}", bounds.describe())
         elif isinstance(value, BaseModel):

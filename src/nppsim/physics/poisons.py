@@ -1,7 +1,7 @@
 """Fission-product poisons: the I-135/Xe-135 and Pm-149/Sm-149 chains, in one thermal group.
 
-Number densities are in [1/m^3], the thermal flux in [1/m^2/s], the macroscopic fission cross-section
-in [1/m], microscopic cross-sections in [m^2] and decay constants in [1/s]:
+Number densities are in [1/m^3], the thermal flux in [1/m^2/s], the macroscopic fission
+cross-section in [1/m], microscopic cross-sections in [m^2] and decay constants in [1/s]:
 
 .. math::
 
@@ -12,12 +12,12 @@ in [1/m], microscopic cross-sections in [m^2] and decay constants in [1/s]:
     \\frac{dS}{dt} = \\lambda_P P - \\sigma_S \\phi S .
 
 Tellurium-135 and neodymium-149 decay within seconds to minutes and are lumped into the iodine and
-promethium yields; Sm-149 is stable. The functions are pure and vectorized over their array arguments.
+promethium yields; Sm-149 is stable. The functions are pure and vectorized over their arrays.
 
 References
 ----------
-* J. R. Lamarsh, A. J. Baratta, *Introduction to Nuclear Engineering*, 3rd ed., Prentice Hall (2001),
-  §7.4 (fission product poisoning: xenon and samarium, equilibrium, after shutdown).
+* J. R. Lamarsh, A. J. Baratta, *Introduction to Nuclear Engineering*, 3rd ed., Prentice Hall
+  (2001), §7.4 (fission product poisoning: xenon and samarium, equilibrium, after shutdown).
 * D. L. Hetrick, *Dynamics of Nuclear Reactors*, University of Chicago Press (1971), ch. 9.
 """
 
@@ -230,12 +230,12 @@ def xenon_after_shutdown(
     .. math::
 
         I(t) = I_0 e^{-\\lambda_I t}, \\qquad
-        X(t) = X_0 e^{-\\lambda_X t}
-               + \\frac{\\lambda_I I_0}{\\lambda_X - \\lambda_I}(e^{-\\lambda_I t} - e^{-\\lambda_X t})
+        X(t) = X_0 e^{-\\lambda_X t} + \\frac{\\lambda_I I_0}{\\lambda_X - \\lambda_I}
+               \\left(e^{-\\lambda_I t} - e^{-\\lambda_X t}\\right)
 
     (evaluated as :math:`\\lambda_I I_0 e^{-\\lambda_X t}\\,\\mathrm{expm1}(\\delta t)/\\delta`,
-    :math:`\\delta = \\lambda_X - \\lambda_I`, which stays exact as :math:`\\delta \\to 0`). For a trip
-    from equilibrium pass the values of :func:`xenon_equilibrium`.
+    :math:`\\delta = \\lambda_X - \\lambda_I`, which stays exact as :math:`\\delta \\to 0`). For a
+    trip from equilibrium pass the values of :func:`xenon_equilibrium`.
 
     Parameters
     ----------
@@ -306,9 +306,9 @@ def xenon_peak_after_shutdown(
 def xenon_back_to_initial_time(iodine0: float, xenon0: float, constants: XenonConstants) -> float:
     """Time after shutdown at which xenon, past its peak, falls back to its value at shutdown.
 
-    The root of :math:`X(t) = X_0` on :math:`(t_{max}, \\infty)` (X decreases there towards 0), found
-    by Brent's method to about 1e-13 relative. From equilibrium this is the time after which a
-    restart no longer meets more xenon than at full power.
+    The root of :math:`X(t) = X_0` on :math:`(t_{max}, \\infty)` (X decreases there towards 0),
+    found by Brent's method to about 1e-13 relative. From equilibrium this is the time after which
+    a restart no longer meets more xenon than at full power.
 
     Parameters
     ----------
@@ -332,6 +332,8 @@ def xenon_back_to_initial_time(iodine0: float, xenon0: float, constants: XenonCo
     def excess(t: float) -> float:
         return float(xenon_after_shutdown(t, iodine0, xenon0, constants)[1]) - xenon0
 
+    if excess(t_max) <= 0.0:  # the peak is within rounding of X0 (flux at the peak threshold)
+        return t_max
     slowest = min(constants.iodine_decay_constant, constants.xenon_decay_constant)
     t_hi = t_max + 1.0 / slowest
     while excess(t_hi) > 0.0:
@@ -347,10 +349,10 @@ def xenon_reactivity(
     .. math:: \\rho_X \\approx -\\frac{\\sigma_X X}{\\nu \\Sigma_f}
 
     Approximation: adding the absorber :math:`\\Sigma_X = \\sigma_X X` to a critical core changes
-    :math:`k` by about :math:`-\\Sigma_X` over the total neutron removal (absorption plus leakage), and
-    at criticality the removal equals production, :math:`\\nu \\Sigma_f` (one group, same flux shape,
-    leakage fraction unchanged; Lamarsh & Baratta 2001, §7.4). It overstates the worth slightly
-    where fast fission or resonance absorption matter.
+    :math:`k` by about :math:`-\\Sigma_X` over the total neutron removal (absorption plus leakage),
+    and at criticality the removal equals production, :math:`\\nu \\Sigma_f` (one group, same flux
+    shape, leakage fraction unchanged; Lamarsh & Baratta 2001, §7.4). It overstates the worth
+    slightly where fast fission or resonance absorption matter.
 
     Parameters
     ----------
@@ -454,9 +456,7 @@ def samarium_equilibrium(
     sigma_f = np.asarray(sigma_f, dtype=float)
     k = constants
     promethium = k.promethium_yield * sigma_f * flux / k.promethium_decay_constant
-    samarium = np.where(
-        flux > 0.0, k.promethium_yield * sigma_f / k.samarium_cross_section, np.nan
-    )
+    samarium = np.where(flux > 0.0, k.promethium_yield * sigma_f / k.samarium_cross_section, np.nan)
     return promethium, samarium
 
 

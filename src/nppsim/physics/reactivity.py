@@ -17,7 +17,8 @@ def doppler(temp_fuel: ArrayLike, temp_fuel_ref: float, coefficient_ref: float) 
 
     .. math:: \\rho_D = A(\\sqrt{T_f} - \\sqrt{T_{f,0}}), \\quad A = 2\\alpha_D\\sqrt{T_{f,0}}
 
-    so that :math:`d\\rho_D/dT_f = \\alpha_D` at :math:`T_{f,0}` and the coefficient grows in magnitude
+    so that :math:`d\\rho_D/dT_f = \\alpha_D` at :math:`T_{f,0}` and the coefficient grows in
+    magnitude
     as :math:`1/\\sqrt{T_f}` at low temperature (resonance broadening; Duderstadt & Hamilton,
     *Nuclear Reactor Analysis*, 1976, §14.2).
 

@@ -70,6 +70,7 @@ __all__ = [
     "saturated_vapour_enthalpy",
     "saturation_pressure",
     "saturation_temperature",
+    "temperature_density_ph",
     "temperature_ph",
     "viscosity_ph",
     "viscosity_pt",
@@ -173,6 +174,8 @@ def _single_phase_ph(p: float, h: float, quantity: str) -> None:
 
 def _apply(fn: Callable[..., float], *args: ArrayLike) -> float | np.ndarray:
     """Evaluate a scalar function on scalars (fast path) or on broadcast arrays (loop)."""
+    if all(isinstance(a, float | int) for a in args):  # Python and NumPy float scalars
+        return fn(*args)
     if all(np.ndim(a) == 0 for a in args):
         return fn(*(float(a) for a in args))
     arrays = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in args))
@@ -330,6 +333,35 @@ def enthalpy_pt(p: ArrayLike, t: ArrayLike) -> float | np.ndarray:
     Wagner et al. (2000); see the module docstring.
     """
     return _apply(_enthalpy_pt, p, t)
+
+
+def temperature_density_ph(p: float, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Temperature [K] and density [kg/m3] at one pressure for an array of enthalpies.
+
+    The hot path of the plant models: one state update per node gives both properties, as
+    :func:`temperature_ph` and :func:`density_ph` would (same refinement, same checks).
+
+    Parameters
+    ----------
+    p : float
+        Pressure [Pa].
+    h : ndarray
+        Specific enthalpies [J/kg].
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Temperatures [K] and densities [kg/m3], shaped as ``h``.
+    """
+    h = np.asarray(h, dtype=float)
+    t = np.empty_like(h)
+    rho = np.empty_like(h)
+    p = float(p)
+    for i, hi in enumerate(h.flat):
+        _update_ph(p, float(hi))
+        t.flat[i] = _STATE.T()
+        rho.flat[i] = _STATE.rhomass()
+    return t, rho
 
 
 def density_pt(p: ArrayLike, t: ArrayLike) -> float | np.ndarray:

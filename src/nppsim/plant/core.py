@@ -162,12 +162,16 @@ class CoreModel:
         A design with every core section (``design.has_dynamics``).
     """
 
-    state_event_names = ["trip_high_flux", "trip_short_period"]
+    state_event_names: tuple[str, ...] = ("trip_high_flux", "trip_short_period")
 
     def __init__(self, design: Design) -> None:
         if not design.has_dynamics:
-            raise InputError(design.path or None, "design", design.name,
-                             "this design has ratings only; no core dynamics data")
+            raise InputError(
+                design.path or None,
+                "design",
+                design.name,
+                "this design has ratings only; no core dynamics data",
+            )
         self.design = design
         self.par = self._parameters(design)
         self.layout = self._layout()
@@ -198,7 +202,8 @@ class CoreModel:
         rod_length = n_rods * node_len
         fuel_area = math.pi * (r_po**2 - r_hole**2)
         clad_area = math.pi * (r_co**2 - r_ci**2)
-        cap_fuel = fuel_area * rod_length * c.fuel_density.si * heat_transfer.uo2_specific_heat(900.0)
+        cp_fuel = heat_transfer.uo2_specific_heat(900.0)
+        cap_fuel = fuel_area * rod_length * c.fuel_density.si * cp_fuel
         cap_clad = clad_area * rod_length * CLAD_DENSITY * heat_transfer.zr1nb_specific_heat(600.0)
         # coolant flow area: triangular lattice cell minus the rod, times the rods
         pitch = c.rod_pitch.si
@@ -219,16 +224,18 @@ class CoreModel:
         g_mass = (1 - bypass) * mdot / flow_area
         # Dittus-Boelter with Weisman's correction for a triangular rod bundle
         psi = heat_transfer.weisman_factor(pitch / (2 * r_co))
-        hfilm = psi * np.array([
-            heat_transfer.heat_transfer_coefficient(
-                heat_transfer.dittus_boelter_nusselt(
-                    g_mass * d_h / water.viscosity_pt(press, tj), water.prandtl_pt(press, tj)
-                ),
-                water.conductivity_pt(press, tj),
-                d_h,
-            )
-            for tj in t_nodes
-        ])
+        hfilm = psi * np.array(
+            [
+                heat_transfer.heat_transfer_coefficient(
+                    heat_transfer.dittus_boelter_nusselt(
+                        g_mass * d_h / water.viscosity_pt(press, tj), water.prandtl_pt(press, tj)
+                    ),
+                    water.conductivity_pt(press, tj),
+                    d_h,
+                )
+                for tj in t_nodes
+            ]
+        )
         kc = heat_transfer.zr1nb_conductivity(600.0)
         reg_names = d.rods.regulating_banks
         bank_names = [b.name for b in d.rods.banks]
@@ -321,21 +328,40 @@ class CoreModel:
         lay.add("bank", len(names), "1", 1e-7, labels=[f"bank[{x}]" for x in names])
         lay.add("boron", 1, "ppm", 1e-5)
         lay.add("decay", p.dh.n_states, "1", 1e-12)
-        lay.add("energy", 3, "s", 1e-6,
-                labels=["energy_prompt", "energy_decay", "energy_removed"])
+        lay.add("energy", 3, "s", 1e-6, labels=["energy_prompt", "energy_decay", "energy_removed"])
         return lay
 
     def _output_names(self) -> list[str]:
         names = [
-            "power_thermal_w", "power_fission_w", "power_decay_w", "power_to_coolant_w",
-            "power_relative", "reactivity_total", "reactivity_doppler", "reactivity_moderator",
-            "reactivity_boron", "reactivity_rods", "reactivity_xenon", "reactivity_samarium",
-            "reactivity_external", "temp_fuel_avg_k", "temp_fuel_max_k", "temp_clad_avg_k",
-            "temp_coolant_inlet_k", "temp_coolant_outlet_k", "temp_coolant_avg_k",
-            "pressure_primary_pa", "flow_core_kg_s", "boron_ppm",
-            "xenon_number_density_per_m3", "iodine_number_density_per_m3",
-            "samarium_number_density_per_m3", "energy_prompt_j", "energy_decay_j",
-            "energy_removed_j", "energy_stored_j",
+            "power_thermal_w",
+            "power_fission_w",
+            "power_decay_w",
+            "power_to_coolant_w",
+            "power_relative",
+            "reactivity_total",
+            "reactivity_doppler",
+            "reactivity_moderator",
+            "reactivity_boron",
+            "reactivity_rods",
+            "reactivity_xenon",
+            "reactivity_samarium",
+            "reactivity_external",
+            "temp_fuel_avg_k",
+            "temp_fuel_max_k",
+            "temp_clad_avg_k",
+            "temp_coolant_inlet_k",
+            "temp_coolant_outlet_k",
+            "temp_coolant_avg_k",
+            "pressure_primary_pa",
+            "flow_core_kg_s",
+            "boron_ppm",
+            "xenon_number_density_per_m3",
+            "iodine_number_density_per_m3",
+            "samarium_number_density_per_m3",
+            "energy_prompt_j",
+            "energy_decay_j",
+            "energy_removed_j",
+            "energy_stored_j",
         ]
         names += [f"bank_position_{b.name}_frac" for b in self.design.rods.banks]
         names.append("bank_position_frac")
@@ -391,8 +417,7 @@ class CoreModel:
         q = power * p.p_nom * p.power_shape
         mdot_core = (1 - p.bypass) * p.mass_flow_nom * flow_fraction
         h = water.enthalpy_pt(press, t_in) + np.cumsum(q) / mdot_core
-        t_cool = np.array([water.temperature_ph(press, x) for x in h])
-        rho_cool = np.array([water.density_ph(press, x) for x in h])
+        t_cool, rho_cool = water.temperature_density_ph(press, h)
         tf = t_cool + 300.0
         for _ in range(100):
             r_fc, r_cw, _, _ = self._resistances(tf, flow_fraction)
@@ -402,8 +427,13 @@ class CoreModel:
                 tf = tf_new
                 break
             tf = tf_new
-        return {"h": h, "temp_coolant": t_cool, "rho_coolant": rho_cool, "temp_clad": tc,
-                "temp_fuel": tf}
+        return {
+            "h": h,
+            "temp_coolant": t_cool,
+            "rho_coolant": rho_cool,
+            "temp_clad": tc,
+            "temp_fuel": tf,
+        }
 
     # -- steady state -----------------------------------------------------------------------
     def steady_state(
@@ -475,9 +505,13 @@ class CoreModel:
             rest = self.reactivity(0.0, y)["total"] - float(reactivity.boron(cb, p.alpha_boron))
             cb = (needed - rest) / p.alpha_boron
             if not p.boron_min <= cb <= p.boron_max:
-                raise InputError(file, "initial.critical", "boron",
-                                 f"critical boron would be {cb:.0f} ppm, outside the design's "
-                                 f"{p.boron_min:g} to {p.boron_max:g} ppm: no steady state")
+                raise InputError(
+                    file,
+                    "initial.critical",
+                    "boron",
+                    f"critical boron would be {cb:.0f} ppm, outside the design's "
+                    f"{p.boron_min:g} to {p.boron_max:g} ppm: no steady state",
+                )
             y[self.s_boron] = cb
             self.d.boron_target = cb
         elif critical == "bank":
@@ -490,10 +524,14 @@ class CoreModel:
 
             lo, hi = total(0.0), total(float(len(reg)))
             if lo > 0 or hi < 0:
-                raise InputError(file, "initial.critical", "bank",
-                                 "the regulating banks cannot make the core critical at this "
-                                 f"power with {cb:g} ppm boron (reactivity {lo * 1e5:.0f} to "
-                                 f"{hi * 1e5:.0f} pcm over their travel): no steady state")
+                raise InputError(
+                    file,
+                    "initial.critical",
+                    "bank",
+                    "the regulating banks cannot make the core critical at this "
+                    f"power with {cb:g} ppm boron (reactivity {lo * 1e5:.0f} to "
+                    f"{hi * 1e5:.0f} pcm over their travel): no steady state",
+                )
             s = brentq(total, 0.0, float(len(reg)), xtol=1e-13)
             y[self.s_bank] = self._sequence_positions(s, y[self.s_bank])
             self.d.bank_target = y[self.s_bank].copy()
@@ -519,8 +557,7 @@ class CoreModel:
         """Reactivity components [1] at time ``t`` and state ``y``."""
         press = self.boundary(t, y)[0]
         h = y[self.s_h]
-        t_cool = np.array([water.temperature_ph(press, x) for x in h])
-        rho_cool = np.array([water.density_ph(press, x) for x in h])
+        t_cool, rho_cool = water.temperature_density_ph(press, h)
         return self._reactivity(t, y, t_cool, rho_cool)
 
     def _reactivity(self, t, y, t_cool, rho_cool) -> dict[str, float]:
@@ -528,15 +565,26 @@ class CoreModel:
         tf = float(p.weight @ y[self.s_tf])
         comp = {
             "doppler": float(reactivity.doppler(tf, ref["temp_fuel"], p.alpha_doppler)),
-            "moderator": float(reactivity.moderator(
-                p.weight @ t_cool, p.weight @ rho_cool, ref["temp_mod"], ref["rho_mod"],
-                p.alpha_mod_t, p.alpha_mod_rho)),
+            "moderator": float(
+                reactivity.moderator(
+                    p.weight @ t_cool,
+                    p.weight @ rho_cool,
+                    ref["temp_mod"],
+                    ref["rho_mod"],
+                    p.alpha_mod_t,
+                    p.alpha_mod_rho,
+                )
+            ),
             "boron": float(reactivity.boron(y[self.s_boron], p.alpha_boron)),
             "rods": float(reactivity.rod_banks(y[self.s_bank], p.bank_worth)),
-            "xenon": float(poisons.xenon_reactivity(y[self.s_x] * self._scale["xenon"],
-                                                    p.sigma_f, p.nu, p.xe)),
-            "samarium": float(poisons.samarium_reactivity(y[self.s_sm] * self._scale["samarium"],
-                                                          p.sigma_f, p.nu, p.sm)),
+            "xenon": float(
+                poisons.xenon_reactivity(y[self.s_x] * self._scale["xenon"], p.sigma_f, p.nu, p.xe)
+            ),
+            "samarium": float(
+                poisons.samarium_reactivity(
+                    y[self.s_sm] * self._scale["samarium"], p.sigma_f, p.nu, p.sm
+                )
+            ),
             "external": d.rho_external(t),
         }
         comp["total"] = ref["rho0"] + sum(comp.values())
@@ -551,7 +599,6 @@ class CoreModel:
     # -- right-hand side --------------------------------------------------------------------
     def rhs(self, t: float, y: np.ndarray) -> np.ndarray:
         """Time derivative of the state (SI per second)."""
-        p, d = self.par, self.d
         dy = np.empty_like(y)
         self.core_derivatives(t, y, dy, *self.boundary(t, y))
         return dy
@@ -566,8 +613,9 @@ class CoreModel:
         press = d.pressure(t)
         return press, self._h_in(press, d.inlet_temperature(t)), d.flow_fraction(t)
 
-    def core_derivatives(self, t: float, y: np.ndarray, dy: np.ndarray, press: float,
-                         h_in: float, flow: float) -> float:
+    def core_derivatives(
+        self, t: float, y: np.ndarray, dy: np.ndarray, press: float, h_in: float, flow: float
+    ) -> float:
         """Fill the core's blocks of ``dy``; return the core outlet enthalpy [J/kg].
 
         Parameters
@@ -582,8 +630,7 @@ class CoreModel:
         p = self.par
         mdot_core = (1 - p.bypass) * p.mass_flow_nom * flow
         h = y[self.s_h]
-        t_cool = np.array([water.temperature_ph(press, x) for x in h])
-        rho_cool = np.array([water.density_ph(press, x) for x in h])
+        t_cool, rho_cool = water.temperature_density_ph(press, h)
         n = y[self.s_n]
         # power
         p_prompt = n * (1.0 - p.kappa)
@@ -599,18 +646,18 @@ class CoreModel:
         dy[self.s_h] = (mdot_core * (h_up - h) + q_cw) / p.mass_coolant
         # kinetics
         rho = self._reactivity(t, y, t_cool, rho_cool)["total"]
-        dn, dc = pk.derivatives_normalized(n, y[self.s_c], rho, p.beta, p.lam, p.gen_time,
-                                           p.source)
+        dn, dc = pk.derivatives_normalized(n, y[self.s_c], rho, p.beta, p.lam, p.gen_time, p.source)
         dy[self.s_n] = dn
         dy[self.s_c] = dc
         # poisons (relative to full-power equilibrium)
         sc = self._scale
         phi = n * p.phi_nom
-        di, dx = poisons.xenon_derivatives(y[self.s_i] * sc["iodine"], y[self.s_x] * sc["xenon"],
-                                           phi, p.sigma_f, p.xe)
-        dpm, dsm = poisons.samarium_derivatives(y[self.s_pm] * sc["promethium"],
-                                                y[self.s_sm] * sc["samarium"], phi, p.sigma_f,
-                                                p.sm)
+        di, dx = poisons.xenon_derivatives(
+            y[self.s_i] * sc["iodine"], y[self.s_x] * sc["xenon"], phi, p.sigma_f, p.xe
+        )
+        dpm, dsm = poisons.samarium_derivatives(
+            y[self.s_pm] * sc["promethium"], y[self.s_sm] * sc["samarium"], phi, p.sigma_f, p.sm
+        )
         dy[self.s_i] = di / sc["iodine"]
         dy[self.s_x] = dx / sc["xenon"]
         dy[self.s_pm] = dpm / sc["promethium"]
@@ -689,8 +736,7 @@ class CoreModel:
         n = y[self.s_n]
         g_flux = n / p.trip_high_flux - 1.0
         rho = self.reactivity(t, y)["total"]
-        dn, _ = pk.derivatives_normalized(n, y[self.s_c], rho, p.beta, p.lam, p.gen_time,
-                                          p.source)
+        dn, _ = pk.derivatives_normalized(n, y[self.s_c], rho, p.beta, p.lam, p.gen_time, p.source)
         g_period = dn / n * p.trip_period - 1.0
         return np.array([g_flux, g_period])
 
@@ -783,8 +829,11 @@ class CoreModel:
                 d.boron_rate = math.copysign(rate, q["target"] - cb)
                 self._schedule(t + abs(q["target"] - cb) / rate, "boron_arrived", None)
         elif ev.kind in ("inlet_temperature", "flow", "pressure"):
-            attr = {"inlet_temperature": "inlet_temperature", "flow": "flow_fraction",
-                    "pressure": "pressure"}[ev.kind]
+            attr = {
+                "inlet_temperature": "inlet_temperature",
+                "flow": "flow_fraction",
+                "pressure": "pressure",
+            }[ev.kind]
             ramp = getattr(d, attr).to(t, q["target"], q.get("duration", 0.0))
             setattr(d, attr, ramp)
             if ramp.t1 > t:
@@ -823,8 +872,7 @@ class CoreModel:
         p = self.par
         press, h_in, flow = self.boundary(t, y)
         h = y[self.s_h]
-        t_cool = np.array([water.temperature_ph(press, x) for x in h])
-        rho_cool = np.array([water.density_ph(press, x) for x in h])
+        t_cool, rho_cool = water.temperature_density_ph(press, h)
         comp = self._reactivity(t, y, t_cool, rho_cool)
         t_in = water.temperature_ph(press, h_in)
         mdot = p.mass_flow_nom * flow
@@ -836,8 +884,9 @@ class CoreModel:
         # hot rod, hot node: quasi-steady centreline temperature above the local coolant
         q_lin = (p_prompt + p_decay) * p.power_shape / p.rod_length * p.radial_peaking
         _, _, k_f, r_film = self._resistances(tf, flow)
-        t_centre = t_cool + q_lin * (r_film + p.r_clad_per_m + p.r_gap_per_m
-                                     + 1.0 / (4.0 * math.pi * k_f))
+        t_centre = t_cool + q_lin * (
+            r_film + p.r_clad_per_m + p.r_gap_per_m + 1.0 / (4.0 * math.pi * k_f)
+        )
         e = y[self.s_e] * p.p_nom
         sc = self._scale
         z = y[self.s_bank]
@@ -847,14 +896,30 @@ class CoreModel:
             p_decay,
             mdot * (h_out - h_in),
             n,
-            comp["total"], comp["doppler"], comp["moderator"], comp["boron"], comp["rods"],
-            comp["xenon"], comp["samarium"], comp["external"],
-            float(np.mean(tf)), float(np.max(t_centre)), float(np.mean(tc)),
-            t_in, water.temperature_ph(press, h_out), float(np.mean(t_cool)),
-            press, (1 - p.bypass) * mdot, y[self.s_boron],
-            y[self.s_x] * sc["xenon"], y[self.s_i] * sc["iodine"],
+            comp["total"],
+            comp["doppler"],
+            comp["moderator"],
+            comp["boron"],
+            comp["rods"],
+            comp["xenon"],
+            comp["samarium"],
+            comp["external"],
+            float(np.mean(tf)),
+            float(np.max(t_centre)),
+            float(np.mean(tc)),
+            t_in,
+            water.temperature_ph(press, h_out),
+            float(np.mean(t_cool)),
+            press,
+            (1 - p.bypass) * mdot,
+            y[self.s_boron],
+            y[self.s_x] * sc["xenon"],
+            y[self.s_i] * sc["iodine"],
             y[self.s_sm] * sc["samarium"],
-            e[0], e[1], e[2], self.stored_energy(y),
+            e[0],
+            e[1],
+            e[2],
+            self.stored_energy(y),
         ]
         out += list(z)
         out.append(float(np.sum(z[p.regulating])) / len(p.regulating))
@@ -863,5 +928,8 @@ class CoreModel:
     def stored_energy(self, y: np.ndarray) -> float:
         """Heat stored in fuel, cladding and core coolant [J] (zero at 0 K and h = 0)."""
         p = self.par
-        return float(p.cap_fuel * np.sum(y[self.s_tf]) + p.cap_clad * np.sum(y[self.s_tc])
-                     + p.mass_coolant * np.sum(y[self.s_h]))
+        return float(
+            p.cap_fuel * np.sum(y[self.s_tf])
+            + p.cap_clad * np.sum(y[self.s_tc])
+            + p.mass_coolant * np.sum(y[self.s_h])
+        )

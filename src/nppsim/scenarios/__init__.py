@@ -44,8 +44,9 @@ from nppsim.units import TIME_UNITS, parse_quantity
 MAX_DURATION = 30 * 86400.0  # [s] a month of simulated time is the longest scenario accepted
 
 
-def _q(units: tuple[str, ...], lo: float = float("-inf"), hi: float = float("inf"),
-       shown: str = "") -> Any:
+def _q(
+    units: tuple[str, ...], lo: float = float("-inf"), hi: float = float("inf"), shown: str = ""
+) -> Any:
     """A string quantity with a unit, parsed to SI and range-checked."""
 
     def parse(v: Any) -> float:
@@ -157,15 +158,33 @@ class Control(_Ev):
 
 
 EventSpec = Annotated[
-    Scram | BankMove | ReactivityStep | ReactivityRamp | BoronChange | InletTemperature | Flow
-    | PressureChange | PowerSetpoint | Control,
+    Scram
+    | BankMove
+    | ReactivityStep
+    | ReactivityRamp
+    | BoronChange
+    | InletTemperature
+    | Flow
+    | PressureChange
+    | PowerSetpoint
+    | Control,
     Field(discriminator="kind"),
 ]
 
 EVENT_KINDS = {
     m.model_fields["kind"].annotation.__args__[0]: m  # type: ignore[union-attr]
-    for m in (Scram, BankMove, ReactivityStep, ReactivityRamp, BoronChange, InletTemperature,
-              Flow, PressureChange, PowerSetpoint, Control)
+    for m in (
+        Scram,
+        BankMove,
+        ReactivityStep,
+        ReactivityRamp,
+        BoronChange,
+        InletTemperature,
+        Flow,
+        PressureChange,
+        PowerSetpoint,
+        Control,
+    )
 }
 
 
@@ -240,13 +259,18 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
     except InputError as e:
         raise InputError(file, "scenario.design", sc.scenario.design, e.allowed) from None
     if not design.has_dynamics:
-        raise InputError(file, "scenario.design", sc.scenario.design,
-                         "this design has ratings only (no core data); choose one with dynamics")
+        raise InputError(
+            file,
+            "scenario.design",
+            sc.scenario.design,
+            "this design has ratings only (no core data); choose one with dynamics",
+        )
     banks = [b.name for b in design.rods.banks]
     for i, ev in enumerate(sc.events):
         if isinstance(ev, BankMove) and ev.bank not in banks:
-            raise InputError(file, f"events[{i}].bank", ev.bank,
-                             f"banks of {design.name}: {', '.join(banks)}")
+            raise InputError(
+                file, f"events[{i}].bank", ev.bank, f"banks of {design.name}: {', '.join(banks)}"
+            )
     return sc
 
 
@@ -270,8 +294,10 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if text in builtin_names():
         path = _builtin_dir() / f"{text}.toml"
     elif not (path.suffix == ".toml" and path.exists()):
-        raise InputError(None, "scenario", text,
-                         f"not a scenario file nor a built-in scenario ({', '.join(builtin_names())})")
+        known = ", ".join(builtin_names())
+        raise InputError(
+            None, "scenario", text, f"not a scenario file nor a built-in scenario ({known})"
+        )
     return parse_scenario(read_toml(path), path)
 
 

@@ -1,12 +1,12 @@
 """The outcome of one validation case, and the checks shared by the case kinds.
 
-A case file is JSON with at least ``name``, ``kind``, ``source``, ``rtol`` and its expected values (see
-``cases/README.md``). A computed value passes when
+A case file is JSON with at least ``name``, ``kind``, ``source``, ``rtol`` and its expected values
+(see ``cases/README.md``). A computed value passes when
 
 .. math:: |c - e| \\le \\mathrm{atol} + \\mathrm{rtol}\\,|e|
 
-with ``atol`` an optional field of the case (default 0). Every expected number of a case is checked;
-the case passes when all of them do.
+with ``atol`` an optional field of the case (default 0). Every expected number of a case is
+checked; the case passes when all of them do.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class CaseOutcome:
 
 
 def rel_error(expected: float, computed: float) -> float:
-    """|computed - expected| / |expected| (the absolute difference when expected is 0; inf if NaN)."""
+    """|computed - expected| / |expected| (absolute difference if expected is 0; inf if NaN)."""
     if not (math.isfinite(computed) and math.isfinite(expected)):
         return 0.0 if computed == expected else math.inf
     diff = abs(computed - expected)

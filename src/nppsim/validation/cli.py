@@ -1,8 +1,8 @@
-"""``nppsim validate``: run the shipped validation cases and any others, print a table and a verdict.
+"""``nppsim validate``: run the shipped validation cases and others; print a table, a verdict.
 
 The command is a plain function so the main app registers it with
-``app.command("validate")(validate)``. It prints a Rich table, then ``N passed, M failed`` alone on the
-last line (plain text, so scripts can read it), and exits with status 1 if any case failed.
+``app.command("validate")(validate)``. It prints a Rich table, then ``N passed, M failed`` alone on
+the last line (plain text, so scripts can read it), and exits with status 1 if any case failed.
 """
 
 from __future__ import annotations

@@ -100,7 +100,9 @@ def write_report(outcomes: Sequence[CaseOutcome], folder: Path | str) -> Path:
     used: set[str] = set()
     for o in outcomes:
         lines += ["", f"## {o.name}", ""]
-        lines.append(f"- result: {'pass' if o.passed else 'FAIL'}" + (f" ({o.reason})" * bool(o.reason)))
+        lines.append(
+            f"- result: {'pass' if o.passed else 'FAIL'}" + (f" ({o.reason})" * bool(o.reason))
+        )
         lines.append(f"- kind: {o.kind}; file: `{o.file}`")
         lines.append(f"- source: {o.source or '-'}")
         if o.rows:

@@ -1,14 +1,14 @@
-"""Run validation case files: discover them, dispatch each on its ``kind``, check every expected value.
+"""Run validation case files: find them, run each by its ``kind``, check every expected value.
 
-A case that cannot be run (malformed JSON, unknown kind, missing or bad field, a solver failure, a
-missing physics module) is reported as failed with a reason naming the file and the field; the other
-cases still run. The kinds:
+A case that cannot be run (malformed JSON, unknown kind, missing or bad field, a solver failure,
+a missing physics module) is reported as failed with a reason naming the file and the field; the
+other cases still run. The kinds:
 
 * ``point_kinetics``: :func:`nppsim.physics.point_kinetics.solve` and
   :func:`~nppsim.physics.point_kinetics.find_first_peak` at their default settings;
 * ``xenon_shutdown``: the analytic I-135/Xe-135 solution of :mod:`nppsim.physics.poisons`;
-* ``decay_heat``: :func:`nppsim.physics.decay_heat.decay_heat_fraction` (imported when a case of this
-  kind runs).
+* ``decay_heat``: :func:`nppsim.physics.decay_heat.decay_heat_fraction` (imported when a case of
+  this kind runs).
 
 The file formats are described in ``cases/README.md`` (shipped with the package).
 """
@@ -227,7 +227,7 @@ def _point_kinetics_plot(
 
 
 def run_xenon_shutdown(data: dict[str, Any], path: Path) -> CaseOutcome:
-    """Kind ``xenon_shutdown``: xenon peak time and height, and return to equilibrium, after a trip."""
+    """Kind ``xenon_shutdown``: xenon peak time and height, and return to equilibrium."""
     from nppsim.physics import poisons
 
     flux = to_si(get_number(data, "thermal_flux_per_cm2_s", path, positive=True), "1/cm2/s")
@@ -245,9 +245,15 @@ def run_xenon_shutdown(data: dict[str, Any], path: Path) -> CaseOutcome:
             "barn",
         ),
     )
+    # below a threshold flux xenon has no peak after a trip: times 0, ratio 1
     expected = {
-        key: get_number(data, f"expect.{key}", path, positive=True)
-        for key in ("peak_time_s", "peak_over_equilibrium", "back_to_equilibrium_s")
+        "peak_time_s": get_number(data, "expect.peak_time_s", path, nonnegative=True),
+        "peak_over_equilibrium": get_number(
+            data, "expect.peak_over_equilibrium", path, positive=True
+        ),
+        "back_to_equilibrium_s": get_number(
+            data, "expect.back_to_equilibrium_s", path, nonnegative=True
+        ),
     }
     sigma_f = 1.0  # [1/m]: the ratios and times do not depend on it (per unit Sigma_f)
     start = time.perf_counter()
@@ -398,7 +404,9 @@ def run_case(path: Path | str) -> CaseOutcome:
     except json.JSONDecodeError as e:
         return _failed(path, f"{path}: malformed JSON: {e}")
     if not isinstance(data, dict):
-        return _failed(path, f"{path}: top level must be a JSON object, found {type(data).__name__}")
+        return _failed(
+            path, f"{path}: top level must be a JSON object, found {type(data).__name__}"
+        )
     try:
         for key in ("name", "kind", "source"):
             value = get_field(data, key, path)
