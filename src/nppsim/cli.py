@@ -98,7 +98,8 @@ def designs_show(name: str = typer.Argument(..., help="design name or TOML path"
     for key, text in d.design.sources.items():
         console.print(f"  [dim]{escape(key)}[/dim] = {escape(text)}")
     table = Table(show_header=True, header_style="bold", show_lines=False)
-    for col in ("field", "value", "unit", "conf.", "source / note"):
+    table.add_column("field", no_wrap=True)
+    for col in ("value", "unit", "conf.", "source / note"):
         table.add_column(col, overflow="fold")
 
     def walk(model: BaseModel, prefix: str) -> None:

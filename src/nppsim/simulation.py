@@ -293,4 +293,8 @@ class Simulation:
         event instant appears twice: just before and just after the event).
         """
         rows = [r for r in self._rows if r[0] <= self.t + 1e-12]
+        later_events = any(e["time_s"] > self.t for e in self.log)
+        if rows and rows[-1][0] < self.t and not later_events:
+            # the integrator stepped past the caller's time: add the interpolated state there
+            rows.append((self.t, *self.model.outputs(self.t, self.y)))
         return pd.DataFrame(rows, columns=["time_s", *self.model.output_names])

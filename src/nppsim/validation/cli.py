@@ -53,7 +53,7 @@ def validate(
 
     console = Console()
     table = Table(title="nppsim validation", show_header=True, header_style="bold")
-    table.add_column("case", overflow="fold")
+    table.add_column("case", no_wrap=True)
     table.add_column("kind", overflow="fold")
     table.add_column("worst rel. error", justify="right")
     table.add_column("tolerance", justify="right")
