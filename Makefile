@@ -40,6 +40,8 @@ test: lint
 
 benchmark: install
 	$(PY) benchmarks/core.py
+	$(PY) benchmarks/validation_cases.py
+	$(PY) benchmarks/programme.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -189,3 +189,27 @@ def test_solver_failure_keeps_results(v446, monkeypatch):
     assert 0.0 < df["time_s"].iloc[-1] <= 150.0 + 1e-9
     assert sim.t == df["time_s"].iloc[-1]
     assert np.all(np.isfinite(df["power_thermal_w"]))
+
+
+def test_run_that_fails_midway_keeps_and_writes_results(monkeypatch, tmp_path):
+    """A solver failure: the run says why, and what was computed is written."""
+    import json
+
+    from nppsim import results
+
+    real = CoreModel.rhs
+
+    def broken(self, t, y):
+        dy = real(self, t, y)
+        if t > 100.0:
+            dy[:] = np.nan
+        return dy
+
+    monkeypatch.setattr(CoreModel, "rhs", broken)
+    res = results.run(load_scenario("scram"))
+    assert res.status == "failed" and "t =" in res.message
+    assert 0.0 < res.timeseries["time_s"].iloc[-1] <= 100.0 + 1e-9
+    assert res.events[-1]["kind"] == "solver_failure"
+    paths = results.write(res, tmp_path)
+    meta = json.loads(paths["run"].read_text())
+    assert meta["status"] == "failed" and meta["message"]

@@ -200,6 +200,14 @@ class RodBank(_Section):
 class Rods(_Section):
     banks: list[RodBank] = Field(min_length=1)
     regulating_banks: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _banks_known(self) -> Rods:
+        names = [b.name for b in self.banks]
+        for r in self.regulating_banks:
+            if r not in names:
+                raise ValueError(f"regulating_banks names {r!r}; the banks are {names}")
+        return self
     scram_drop_time: Q(0.5, 10.0, "s")
     scram_delay: Q(0.0, 2.0, "s")
 
@@ -275,14 +283,6 @@ class Design(_Section):
     def name(self) -> str:
         return self.design.name
 
-    @model_validator(mode="after")
-    def _banks_known(self) -> Design:
-        if self.rods is not None:
-            names = [b.name for b in self.rods.banks]
-            for r in self.rods.regulating_banks:
-                if r not in names:
-                    raise ValueError(f"rods.regulating_banks names {r!r}; banks are {names}")
-        return self
 
     @property
     def has_dynamics(self) -> bool:
