@@ -228,26 +228,15 @@ _register_optional()
 
 
 def main() -> None:
-    """Entry point: run the app, turning nppsim errors into one-line messages."""
-    try:
-        rc = app(standalone_mode=False)
-        # without standalone mode, click returns the code of typer.Exit instead of exiting
-        if isinstance(rc, int) and rc != 0:
-            sys.exit(rc)
-    except NppsimError as e:
-        err_console.print(f"error: {e}", highlight=False, soft_wrap=True)
-        sys.exit(2)
-    except typer.Exit as e:
-        sys.exit(e.exit_code)
-    except Exception as e:  # click usage errors
-        import click
+    """Entry point: run the app, turning nppsim errors into one-line messages (exit status 2).
 
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
-        if isinstance(e, click.exceptions.Abort):
-            sys.exit(1)
-        raise
+    Usage errors are Typer's own (a short message, exit status 2); no traceback either way.
+    """
+    try:
+        app()
+    except NppsimError as e:
+        err_console.print(f"error: {e}", highlight=False, soft_wrap=True, markup=False)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

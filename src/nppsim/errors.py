@@ -30,11 +30,12 @@ class InputError(NppsimError):
     """
 
     def __init__(self, file: Path | str | None, field: str, value: Any, allowed: str) -> None:
-        self.file = str(file) if file is not None else "<python>"
+        self.file = str(file) if file is not None else None
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{self.file}: {field} = {value!r}: {allowed}")
+        where = f"{self.file}: " if self.file else ""
+        super().__init__(f"{where}{field} = {value!r}: {allowed}")
 
 
 class SolverError(NppsimError):

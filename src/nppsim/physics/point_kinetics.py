@@ -259,7 +259,8 @@ def inhour_roots(
 
     so :math:`n(t) = \\sum_k a_k e^{s_k t}` with :math:`F(s_k) = \\rho` (the inhour equation) and
     :math:`a_k = P(s_k)/F'(s_k)`. :math:`F` increases between its poles :math:`-\\lambda_i`, so the
-    ``G+1`` roots are real and separated by the poles; each is found by bracketed root finding to
+    ``G+1`` roots (fewer when groups share a decay constant: those are merged first) are real and
+    separated by the poles; each is found by bracketed root finding to
     machine precision.
 
     Parameters
@@ -770,7 +771,7 @@ def solve(
     rtol : float, optional
         Local relative error tolerance of the collocation steps, 1e-14 to 1e-2 (default 1e-10: the
         global relative error on the validation cases and on random cases of the same kinds is
-        then below about 1e-10).
+        then below about 1e-9).
     stages : int, optional
         Radau IIA stages (order ``2 stages - 1``); default 7.
     method : {"auto", "exact", "radau"}, optional

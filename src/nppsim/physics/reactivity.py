@@ -25,7 +25,7 @@ def doppler(temp_fuel: ArrayLike, temp_fuel_ref: float, coefficient_ref: float) 
     Parameters
     ----------
     temp_fuel : array_like
-        Effective (power-weighted average) fuel temperature [K].
+        Effective (importance-weighted average) fuel temperature [K].
     temp_fuel_ref : float
         Reference fuel temperature at which ``coefficient_ref`` applies [K].
     coefficient_ref : float

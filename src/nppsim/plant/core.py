@@ -8,7 +8,7 @@ States (SI; see ``CoreModel.layout`` for the names):
 
 * ``n``: fission rate relative to full power; ``c[i]``: delayed-neutron precursors relative to
   their equilibrium at ``n = 1``;
-* ``temp_fuel[j]``, ``temp_clad[j]`` [K] and ``h_coolant[j]`` [J/kg] for the axial nodes ``j``
+* ``temp_fuel[j]``, ``temp_clad[j]`` [K] and ``h[j]`` (coolant enthalpy) [J/kg] for the axial nodes ``j``
   (bottom to top);
 * ``iodine``, ``xenon``, ``promethium``, ``samarium``: number densities relative to their
   full-power equilibrium values;

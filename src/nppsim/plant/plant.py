@@ -49,6 +49,7 @@ FPR_TURBINE = 0.5  # power after a turbine trip below the trip threshold (BRU-K 
 FPR_RATE = 0.02  # setpoint ramp of a fast power reduction [1/s] (2 %/s, E)
 LOW_PRESSURE_TRIP_POWER = 0.1  # low primary/steam pressure trips active above this power (E)
 DEFAULT_CLUSTER_WORTH = 6e-4  # one dropped cluster [1]: 60 pcm (E: 8 % total over 61 clusters, x0.5)
+SURGE_BLEND = 0.5  # [kg/s] width of the smooth insurge/outsurge switch (numerical, not physics)
 ALARMS = ("pzr_relief_open", "bru_a_open", "sg_safety_open", "bru_k_open")
 
 
@@ -148,19 +149,19 @@ class PlantModel(CoreModel):
         lay.add("h_lower_plenum", 1, "J/kg", 1e-1)
         lay.add("pzr_mass", 1, "kg", 1e-2)
         lay.add("pzr_energy", 1, "J", 1e2)
-        lay.add("pzr_heater", 1, "W", 1.0)
-        lay.add("makeup_integral", 1, "1", 1e-8)
+        lay.add("pzr_heater", 1, "W", 1e2)
+        lay.add("makeup_integral", 1, "1", 1e-5)
         lay.add("sg_mass", nl, "kg", 1e-2)
         lay.add("sg_energy", nl, "J", 1e2)
         lay.add("feed_flow", nl, "kg/s", 1e-4)
-        lay.add("feed_integral", nl, "1", 1e-8)
+        lay.add("feed_integral", nl, "1", 1e-5)
         lay.add("pressure_header", 1, "Pa", 1.0)
         lay.add("power_lp", 1, "W", 1e2)
-        lay.add("turbine_integral", 1, "1", 1e-8)
-        lay.add("energy_plant", 6, "s", 1e-6,
+        lay.add("turbine_integral", 1, "1", 1e-5)
+        lay.add("energy_plant", 6, "s", 1e-3,
                 labels=["energy_pumps", "energy_heaters", "energy_pzr_out", "energy_makeup",
                         "energy_steam_out", "energy_feed_in"])
-        lay.add("mass_primary_in", 1, "kg", 1e-3)
+        lay.add("mass_primary_in", 1, "kg", 1.0)
         return lay
 
     def _plant_parameters(self) -> None:
@@ -391,7 +392,7 @@ class PlantModel(CoreModel):
         e["feed_demand"], e["feed_demand_c"], e["e_lvl"], e["h_fw"] = demand, dem_c, e_lvl, h_fw
         # pressurizer control
         pc, pp = ps.control.pressurizer, ps.pressurizer
-        power_rel = min(max(y[self.s_n], 0.0), 1.0)
+        power_rel = min(max(y[self.s_n], 0.0), 1.2)
         lvl_set = (pc.level_setpoint_zero_power
                    + (pc.level_setpoint_full_power - pc.level_setpoint_zero_power)
                    * power_rel)
@@ -473,9 +474,13 @@ class PlantModel(CoreModel):
         surge = mix.expansion_surge_flow(vols, drho, dh_all) + net_mk - e["spray"]
         pz = e["pz"]
         k = self.pzr_loop
-        h_surge = pressurizer.surge_enthalpy(surge, hl[k, 0], pz.h_liquid)
-        if surge < 0:  # outsurge mixes saturated water into the hot leg
-            dhl[k, 0] += -surge * (pz.h_liquid - hl[k, 0]) / masses[k, 0]
+        # insurge carries hot-leg water, outsurge saturated water (surge_enthalpy); the switch is
+        # blended over SURGE_BLEND so that the right-hand side stays smooth at zero surge
+        wgt = 0.5 * (1.0 + math.tanh(surge / SURGE_BLEND))
+        h_surge = (wgt * pressurizer.surge_enthalpy(1.0, hl[k, 0], pz.h_liquid)
+                   + (1.0 - wgt) * pressurizer.surge_enthalpy(-1.0, hl[k, 0], pz.h_liquid))
+        # outsurge mixes saturated water into the hot leg
+        dhl[k, 0] += (1.0 - wgt) * max(-surge, 0.0) * (pz.h_liquid - hl[k, 0]) / masses[k, 0]
         # spray is taken from the cold leg of loop 1 (at its enthalpy: no change of h there)
         h_spray = hl[0, -1]
         dy[self.s_hl] = dhl.ravel()

@@ -57,7 +57,7 @@ def validate(
     table.add_column("kind", overflow="fold")
     table.add_column("worst rel. error", justify="right")
     table.add_column("tolerance", justify="right")
-    table.add_column("wall [ms]", justify="right")
+    table.add_column("wall \\[ms]", justify="right")
     table.add_column("result")
     table.add_column("reason", overflow="fold")
     for o in outcomes:
