@@ -12,7 +12,8 @@ cross-section in [1/m], microscopic cross-sections in [m^2] and decay constants 
     \\frac{dS}{dt} = \\lambda_P P - \\sigma_S \\phi S .
 
 Tellurium-135 (half-life about 19 s) and neodymium-149 (about 1.7 h) decay fast next to their
-daughters (I-135 6.6 h, Pm-149 53 h) and are lumped into the iodine and promethium yields; Sm-149 is stable. The functions are pure and vectorized over their arrays.
+daughters (I-135 6.6 h, Pm-149 53 h) and are lumped into the iodine and promethium yields;
+Sm-149 is stable. The functions are pure and vectorized over their arrays.
 
 References
 ----------
