@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-SCENARIO ?= xenon-transient
+SCENARIO ?= steady-state
 OUT ?= runs/default
 
 .PHONY: run test lint format install install-test benchmark clean
@@ -40,6 +40,7 @@ test: lint
 
 benchmark: install
 	$(PY) benchmarks/core.py
+	$(PY) benchmarks/plant.py
 	$(PY) benchmarks/validation_cases.py
 	$(PY) benchmarks/programme.py
 

@@ -34,7 +34,7 @@ app.add_typer(designs_app, name="designs")
 console = Console()
 err_console = Console(stderr=True)
 
-DEFAULT_SCENARIO = "xenon-transient"
+DEFAULT_SCENARIO = "steady-state"
 
 
 def _fmt_duration(s: float) -> str:

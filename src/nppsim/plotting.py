@@ -22,7 +22,14 @@ def _time_axis(t_s: pd.Series) -> tuple[pd.Series, str]:
 
 
 def overview(df: pd.DataFrame, events: list[dict], title: str, path: Path) -> None:
-    """Four panels: power, reactivity components, temperatures, xenon; trips marked."""
+    """Four panels: power, reactivity components, temperatures, xenon; trips marked.
+
+    For a plant run (columns of :class:`nppsim.plant.plant.PlantModel` present) the plant overview
+    :func:`plant_overview` is drawn instead.
+    """
+    if "pressure_steam_pa" in df and "level_pressurizer_m" in df:
+        plant_overview(df, events, title, path)
+        return
     t, xlabel = _time_axis(df["time_s"])
     scale = float(t.iloc[-1]) / float(df["time_s"].iloc[-1]) if df["time_s"].iloc[-1] else 1.0
     fig, ax = plt.subplots(4, 1, figsize=(10, 12), sharex=True, constrained_layout=True)
@@ -81,4 +88,79 @@ def overview(df: pd.DataFrame, events: list[dict], title: str, path: Path) -> No
         a.grid(alpha=0.3)
     fig.suptitle(title)
     fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plant_overview(df: pd.DataFrame, events: list[dict], title: str, path: Path) -> None:
+    """Plant overview: powers, temperatures, pressures, levels, flows; trips marked in red,
+    fast power reductions in orange."""
+    t, xlabel = _time_axis(df["time_s"])
+    scale = float(t.iloc[-1]) / float(df["time_s"].iloc[-1]) if df["time_s"].iloc[-1] else 1.0
+    fig, ax = plt.subplots(5, 1, figsize=(10, 15), sharex=True, constrained_layout=True)
+    ax[0].plot(t, df["power_thermal_w"] / 1e6, label="reactor thermal")
+    ax[0].plot(t, df["power_sg_w"] / 1e6, label="to steam generators")
+    ax[0].plot(t, df["power_electric_w"] / 1e6, label="electric (gross)")
+    ax[0].plot(t, df["power_decay_w"] / 1e6, label="decay heat", ls=":")
+    ax[0].set_ylabel("power [MW]")
+    ax[0].legend(loc="best", fontsize="small")
+    for col, lab in [
+        ("temp_coolant_outlet_k", "core outlet"),
+        ("temp_hot_leg_k", "hot legs"),
+        ("temp_coolant_inlet_k", "core inlet"),
+        ("temp_saturation_pzr_k", "saturation (pressurizer)"),
+    ]:
+        ax[1].plot(t, df[col] - 273.15, label=lab)
+    ax[1].set_ylabel("coolant [°C]")
+    ax[1].legend(loc="upper left", fontsize="small")
+    a1 = ax[1].twinx()
+    a1.plot(t, df["temp_fuel_max_k"] - 273.15, color="k", ls=":", label="fuel max (hot rod)")
+    a1.set_ylabel("fuel max [°C] (dotted)")
+    a1.legend(loc="upper right", fontsize="small")
+    ax[2].plot(t, df["pressure_primary_pa"] / 1e6, label="primary (pressurizer)")
+    ax[2].set_ylabel("primary [MPa]")
+    a2 = ax[2].twinx()
+    a2.plot(t, df["pressure_steam_pa"] / 1e6, color="tab:red", label="steam (SG mean)")
+    a2.plot(t, df["pressure_header_pa"] / 1e6, color="tab:orange", ls="--", label="header")
+    a2.set_ylabel("steam [MPa]", color="tab:red")
+    ax[2].legend(loc="upper left", fontsize="small")
+    a2.legend(loc="upper right", fontsize="small")
+    ax[3].plot(t, df["level_pressurizer_m"], label="pressurizer")
+    ax[3].set_ylabel("pressurizer level [m]")
+    a3 = ax[3].twinx()
+    for i in range(1, 9):
+        col = f"level_sg{i}_m"
+        if col in df:
+            a3.plot(t, df[col], ls="--", lw=1, label=f"SG{i}")
+    a3.set_ylabel("SG level [m] (dashed)")
+    a3.legend(loc="upper right", fontsize="small", ncol=4)
+    for i in range(1, 9):
+        col = f"flow_loop{i}_kg_s"
+        if col in df:
+            ax[4].plot(t, df[col], label=f"loop {i}")
+    ax[4].plot(t, df["flow_steam_kg_s"], color="k", ls=":", label="steam (all SGs)")
+    ax[4].set_ylabel("flow [kg/s]")
+    ax[4].legend(loc="best", fontsize="small", ncol=3)
+    ax[4].set_xlabel(xlabel)
+    for e in events:
+        color = {"trip": "red", "solver_failure": "red", "fast_power_reduction": "orange"}.get(
+            e["kind"]
+        )
+        if color is None:
+            continue
+        for a in ax:
+            a.axvline(e["time_s"] * scale, color=color, ls="--", lw=1)
+        ax[0].annotate(
+            f"{e['kind']}: {e['name']}",
+            (e["time_s"] * scale, 0),
+            xycoords=("data", "axes fraction"),
+            color=color,
+            rotation=90,
+            va="bottom",
+            ha="right",
+            fontsize="small",
+        )
+    for a in ax:
+        a.grid(True, alpha=0.3)
+    ax[0].set_title(title)
+    fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -37,8 +37,16 @@ class RunResult:
 def build(scenario: Scenario) -> tuple[CoreModel, Simulation]:
     """Build the model at its computed steady state and a simulation of the scenario."""
     design = scenario.design_obj()
-    model = CoreModel(design)
     ini = scenario.initial
+    model: CoreModel
+    extra: dict = {}
+    if scenario.scenario.model == "plant":
+        from nppsim.plant.plant import PlantModel
+
+        model = PlantModel(design)
+        extra["pumps_off"] = tuple(ini.pumps_off)
+    else:
+        model = CoreModel(design)
     y0 = model.steady_state(
         ini.power,
         ini.critical,
@@ -46,6 +54,7 @@ def build(scenario: Scenario) -> tuple[CoreModel, Simulation]:
         rod_control=ini.rod_control,
         boron_control=ini.boron_control,
         file=scenario.path or None,
+        **extra,
     )
     sim = Simulation(model, y0, events=scenario.to_events())
     return model, sim

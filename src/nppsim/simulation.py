@@ -135,6 +135,7 @@ class Simulation:
             rtol=self.rtol,
             atol=self.atol,
             jac_sparsity=getattr(self.model, "jac_sparsity", lambda: None)(),
+            jac=getattr(self.model, "jac", None),
         )
         self.n_restarts += 1
 

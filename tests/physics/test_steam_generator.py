@@ -22,7 +22,7 @@ GEOM = sg.SteamGeneratorGeometry(
     bundle_top=2.2,
     collector_volume=7.0,
 )
-# Design point (plants-research.md §1.2, §1.4; vver1000-v446.plant.toml).
+# Design point (plants-research.md §1.2, §1.4; vver1000-v446.toml plant sections).
 POWER = 750e6  # [W]
 P_PRIMARY = 15.7e6  # [Pa]
 P_STEAM = 6.27e6  # [Pa]

@@ -11,7 +11,7 @@ from scipy.integrate import solve_ivp
 
 from nppsim.physics import turbine as tb
 
-# Design point (plants-research.md §1.2, §1.4; vver1000-v446.plant.toml).
+# Design point (plants-research.md §1.2, §1.4; vver1000-v446.toml plant sections).
 STEAM = 5880e3 / 3600  # [kg/s]
 P_INLET = 5.88e6  # [Pa] (60 kgf/cm2 before the turbine)
 P_COND = 5e3  # [Pa]

@@ -208,6 +208,7 @@ class Rods(_Section):
             if r not in names:
                 raise ValueError(f"regulating_banks names {r!r}; the banks are {names}")
         return self
+
     scram_drop_time: Q(0.5, 10.0, "s")
     scram_delay: Q(0.0, 2.0, "s")
 
@@ -219,6 +220,12 @@ class CoreControl(_Section):
     boron_rate_max: Q(1e-4, 1.0, "ppm/s")
     bank_position_reference: Q(0.0, 8.0, "1")
     bank_position_band: Q(0.005, 2.0, "1")
+    # plant control sub-tables ([control.pressurizer] ...), optional: a core-only design has none;
+    # defined in nppsim.designs.plant_sections (resolved at the end of this module)
+    pressurizer: PressurizerControl | None = None
+    steam_generators: SteamGeneratorControl | None = None
+    turbine: TurbineControl | None = None
+    steam_dump: SteamDumpControl | None = None
 
 
 class Protection(_Section):
@@ -274,7 +281,16 @@ class Design(_Section):
     reactivity: Reactivity | None = None
     rods: Rods | None = None
     control: CoreControl | None = None
-    protection: Protection | None = None
+    # a design with plant data carries the plant's protection table (PlantProtection, which has the
+    # core's high_flux and short_period too); a core-only design the core's Protection
+    protection: Protection | PlantProtection | None = None
+    # plant sections (validated as a whole, with the checks across sections, by
+    # nppsim.designs.plant_sections.load_plant_sections)
+    primary: Primary | None = None
+    pumps: Pumps | None = None
+    pressurizer: Pressurizer | None = None
+    steam_generators: SteamGenerators | None = None
+    turbine: Turbine | None = None
     poisons: Poisons | None = None
     decay_heat: DecayHeat | None = None
     path: str = ""
@@ -282,7 +298,6 @@ class Design(_Section):
     @property
     def name(self) -> str:
         return self.design.name
-
 
     @property
     def has_dynamics(self) -> bool:
@@ -399,3 +414,22 @@ def load_design(name_or_path: str | Path) -> Design:
     raise InputError(
         None, "design", text, f"unknown design; built-in designs: {', '.join(list_designs())}"
     )
+
+
+# The plant sections are defined in their own module, which builds on the types above; resolve the
+# forward references of CoreControl and Design to them now.
+from nppsim.designs.plant_sections import (  # noqa: E402
+    PlantProtection,
+    Pressurizer,
+    PressurizerControl,
+    Primary,
+    Pumps,
+    SteamDumpControl,
+    SteamGeneratorControl,
+    SteamGenerators,
+    Turbine,
+    TurbineControl,
+)
+
+CoreControl.model_rebuild()
+Design.model_rebuild()

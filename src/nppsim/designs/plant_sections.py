@@ -15,9 +15,9 @@ Controller gains are written as proportional *bands* (the error, in the measured
 that moves the actuator over its full range) and integral times [s]: physical units the unit table
 knows, and what plant documents state.
 
-The Bushehr 1 data are in ``vver1000-v446.plant.toml``; :func:`load_plant_sections` validates such a
-file. The helpers ``pump_rating``, ``pump_curves`` and ``steam_generator_geometry`` build the
-parameter objects of :mod:`nppsim.physics`.
+The Bushehr 1 data are in the plant sections of ``vver1000-v446.toml``; :func:`load_plant_sections`
+validates such a file. The helpers ``pump_rating``, ``pump_curves`` and
+``steam_generator_geometry`` build the parameter objects of :mod:`nppsim.physics`.
 """
 
 from __future__ import annotations
@@ -433,7 +433,9 @@ def load_plant_sections(path: Path | str) -> PlantSections:
     if "control" in picked:
         # The core controller's keys (CoreControl) share the [control] table; leave them to it.
         picked["control"] = {
-            k: v for k, v in picked["control"].items() if k not in CoreControl.model_fields
+            k: v
+            for k, v in picked["control"].items()
+            if k not in CoreControl.model_fields or k in PlantControl.model_fields
         }
     try:
         sections = PlantSections.model_validate({**picked, "path": str(path)})

@@ -5,8 +5,8 @@ Napier's rule for saturated steam: the choked mass flux is proportional to the u
 .. math:: \\dot m = C_N\\, A\\, p, \\qquad C_N = 1.457\\times 10^{-6}\\ \\mathrm{s/m}
 
 (from the customary form :math:`\\dot m\\,[\\mathrm{lb/s}] = A\\,[\\mathrm{in^2}]\\, p\\,
-[\\mathrm{psia}]/70`, converted to SI: 0.45359 / (6.4516e-4 x 6894.76 x 70)). Valid for dry saturated
-steam above a few bar with the downstream pressure below the critical ratio (about 0.55).
+[\\mathrm{psia}]/70`, converted to SI: 0.45359 / (6.4516e-4 x 6894.76 x 70)). Valid for dry
+saturated steam above a few bar with the downstream pressure below the critical ratio (about 0.55).
 
 Reference: ASME Boiler and Pressure Vessel Code, Section I, PG-69 (Napier formula); R. H. Perry,
 Perry's Chemical Engineers' Handbook, 8th ed., §10 (flow of steam through nozzles).

@@ -36,8 +36,14 @@ class WaterTable:
     drho_dh: NDArray[np.float64]
 
 
-def build_table(p_min: float = 5e6, p_max: float = 20e6, dp: float = 0.25e6,
-                h_min: float = 0.4e6, h_max: float = 1.9e6, dh: float = 5e3) -> WaterTable:
+def build_table(
+    p_min: float = 5e6,
+    p_max: float = 20e6,
+    dp: float = 0.25e6,
+    h_min: float = 0.4e6,
+    h_max: float = 1.9e6,
+    dh: float = 5e3,
+) -> WaterTable:
     """Tabulate IF97 T, rho and (d rho/d h)_p on a regular (p, h) grid.
 
     Parameters
@@ -64,8 +70,9 @@ def build_table(p_min: float = 5e6, p_max: float = 20e6, dp: float = 0.25e6,
     return WaterTable(p, h, t, rho, slope)
 
 
-def lookup(table: WaterTable, pressure: float, enthalpy: ArrayLike
-           ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+def lookup(
+    table: WaterTable, pressure: float, enthalpy: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Bilinear interpolation of T [K], rho [kg/m3] and d rho/d h at one pressure, many enthalpies.
 
     .. math:: f(p, h) = \\sum_{a,b \\in \\{0,1\\}} w_a(p)\\, w_b(h)\\, f_{i+a, j+b}

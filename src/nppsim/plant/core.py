@@ -8,8 +8,8 @@ States (SI; see ``CoreModel.layout`` for the names):
 
 * ``n``: fission rate relative to full power; ``c[i]``: delayed-neutron precursors relative to
   their equilibrium at ``n = 1``;
-* ``temp_fuel[j]``, ``temp_clad[j]`` [K] and ``h[j]`` (coolant enthalpy) [J/kg] for the axial nodes ``j``
-  (bottom to top);
+* ``temp_fuel[j]``, ``temp_clad[j]`` [K] and ``h[j]`` (coolant enthalpy) [J/kg] for the axial
+  nodes ``j`` (bottom to top);
 * ``iodine``, ``xenon``, ``promethium``, ``samarium``: number densities relative to their
   full-power equilibrium values;
 * ``bank[b]``: withdrawn fraction of each control-rod bank; ``boron`` [ppm];
@@ -686,8 +686,7 @@ class CoreModel:
         v = d.bank_velocity.copy()
         if d.rod_control == "auto":
             # rate controller: regulating sequence speed = v_max tanh(error / band)
-            err = d.power_setpoint(t) - y[self.s_n]
-            u = math.tanh(err / p.power_band)
+            u = self._rod_demand(t, y)
             z = y[self.s_bank]
             reg = p.regulating
             eps = 1e-3
@@ -717,11 +716,23 @@ class CoreModel:
                 v[b] = u * p.bank_speed[b] * share[k] * math.tanh(max(lim, 0.0) / eps)
         return v
 
+    def _rod_demand(self, t: float, y: np.ndarray) -> float:
+        """Regulating-bank speed demand, -1 (full speed in) to 1 (full speed out) [1].
+
+        u = tanh(e / band) with e the power error (setpoint minus relative power).
+        """
+        return math.tanh((self.d.power_setpoint(t) - y[self.s_n]) / self.par.power_band)
+
+    def _boron_demand(self, error: float) -> float:
+        """Boron rate demand, -1 (full dilution) to 1 (full boration), for a bank-position error
+        ``error`` (reference minus the regulating banks' summed position) [1]."""
+        return math.tanh(error / self.par.bank_band)
+
     def _boron_rate(self, y: np.ndarray) -> float:
         p, d = self.par, self.d
         if d.boron_control == "auto" and d.rod_control == "auto":
             s = float(np.sum(y[self.s_bank][p.regulating]))
-            rate = p.boron_rate_max * math.tanh((p.bank_ref - s) / p.bank_band)
+            rate = p.boron_rate_max * self._boron_demand(p.bank_ref - s)
             cb = y[self.s_boron]
             lim = (cb - p.boron_min) if rate < 0 else (p.boron_max - cb)
             return rate * math.tanh(max(lim, 0.0) / 1.0)

@@ -71,6 +71,9 @@ Temperature = _q(("degC", "K"), 273.15, 620.0, "0 to 347 degC")
 Pressure = _q(("MPa", "bar", "Pa", "kPa"), 0.1e6, 22e6, "0.1 to 22 MPa")
 PowerRate = _q(("%/min", "%/s"), 1e-6, 0.2, "0 to 20 %/s")
 BankSpeed = _q(("%/s", "1/s"), 1e-5, 1.0, "0 to 100 %/s")
+Area = _q(("m2", "cm2"), 1e-6, 1.0, "0.01 cm2 to 1 m2")
+LoadFraction = _q(("%", "1"), 0.0, 1.1, "0 to 110 %")
+ClusterWorth = _q(("pcm", "1"), 1e-5, 5e-3, "1 to 500 pcm")
 
 
 class _Ev(BaseModel):
@@ -150,12 +153,121 @@ class PowerSetpoint(_Ev):
 
 
 class Control(_Ev):
-    """Switch rod control and/or boron control between automatic and manual."""
+    """Switch rod control and/or boron control between automatic and manual; for the plant model
+    also the turbine controller between constant steam pressure and electric power."""
 
     kind: Literal["control"]
     rods: Literal["auto", "manual"] | None = None
     boron: Literal["auto", "manual"] | None = None
+    turbine: Literal["pressure", "power"] | None = None
 
+
+class PumpTrip(_Ev):
+    """Trip one reactor coolant pump (plant model): its motor loses supply and it coasts down."""
+
+    kind: Literal["pump_trip"]
+    pump: int = Field(ge=1, le=8)
+
+
+class PumpStart(_Ev):
+    """Start one reactor coolant pump (plant model): its motor is switched on."""
+
+    kind: Literal["pump_start"]
+    pump: int = Field(ge=1, le=8)
+
+
+class TurbineTrip(_Ev):
+    """Turbine trip (plant model): stop valves close; reactor trip above the design threshold."""
+
+    kind: Literal["turbine_trip"]
+
+
+class LoadRejection(_Ev):
+    """Loss of the grid connection to house load (plant model): turbine to house load."""
+
+    kind: Literal["load_rejection"]
+
+
+class FeedwaterPumpTrip(_Ev):
+    """Trip main feed pumps (plant model); two run at power, each carries about 60 %."""
+
+    kind: Literal["feedwater_pump_trip"]
+    count: int = Field(1, ge=1, le=2)
+
+
+class LossOfOffsitePower(_Ev):
+    """Loss of off-site power (plant model): pumps, feed pumps, condenser, heaters lost."""
+
+    kind: Literal["loss_of_offsite_power"]
+
+
+class SteamLineBreak(_Ev):
+    """A break of the steam line of one steam generator (plant model), choked steam flow."""
+
+    kind: Literal["steam_line_break"]
+    sg: int = Field(ge=1, le=8)
+    area: Area
+
+
+class RodDrop(_Ev):
+    """One control cluster falls into the core (plant model): a fast insertion of its worth."""
+
+    kind: Literal["rod_drop"]
+    worth: ClusterWorth | None = None
+
+
+class SetpointChange(_Ev):
+    """Change a plant controller's setpoint (plant model), checked against the design's range:
+    ``primary_pressure`` and ``steam_pressure`` in MPa (or Pa, bar), ``sg_level`` and
+    ``pressurizer_level`` in m."""
+
+    kind: Literal["setpoint"]
+    controller: Literal["primary_pressure", "steam_pressure", "sg_level", "pressurizer_level"]
+    value: str
+
+    @model_validator(mode="after")
+    def _unit(self) -> SetpointChange:
+        units = ("m", "cm") if self.controller.endswith("level") else ("MPa", "bar", "Pa", "kPa")
+        parse_quantity(self.value, units)
+        return self
+
+    def si(self) -> float:
+        units = ("m", "cm") if self.controller.endswith("level") else ("MPa", "bar", "Pa", "kPa")
+        return parse_quantity(self.value, units)
+
+
+class TurbineLoad(_Ev):
+    """Ramp the turbine's electric load setpoint (plant model; turbine goes to power mode)."""
+
+    kind: Literal["turbine_load"]
+    target: LoadFraction
+    rate: PowerRate
+
+
+_CORE_KINDS = (
+    Scram,
+    BankMove,
+    ReactivityStep,
+    ReactivityRamp,
+    BoronChange,
+    InletTemperature,
+    Flow,
+    PressureChange,
+    PowerSetpoint,
+    Control,
+)
+_PLANT_KINDS = (
+    PumpTrip,
+    PumpStart,
+    TurbineTrip,
+    LoadRejection,
+    FeedwaterPumpTrip,
+    LossOfOffsitePower,
+    SteamLineBreak,
+    RodDrop,
+    TurbineLoad,
+    SetpointChange,
+)
 
 EventSpec = Annotated[
     Scram
@@ -167,25 +279,29 @@ EventSpec = Annotated[
     | Flow
     | PressureChange
     | PowerSetpoint
-    | Control,
+    | Control
+    | PumpTrip
+    | PumpStart
+    | TurbineTrip
+    | LoadRejection
+    | FeedwaterPumpTrip
+    | LossOfOffsitePower
+    | SteamLineBreak
+    | RodDrop
+    | TurbineLoad
+    | SetpointChange,
     Field(discriminator="kind"),
 ]
 
 EVENT_KINDS = {
     m.model_fields["kind"].annotation.__args__[0]: m  # type: ignore[union-attr]
-    for m in (
-        Scram,
-        BankMove,
-        ReactivityStep,
-        ReactivityRamp,
-        BoronChange,
-        InletTemperature,
-        Flow,
-        PressureChange,
-        PowerSetpoint,
-        Control,
-    )
+    for m in (*_CORE_KINDS, *_PLANT_KINDS)
 }
+PLANT_ONLY_KINDS = {
+    m.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
+    for m in _PLANT_KINDS
+}
+CORE_ONLY_KINDS = {"inlet_temperature", "flow", "pressure"}
 
 
 class ScenarioInfo(BaseModel):
@@ -195,7 +311,7 @@ class ScenarioInfo(BaseModel):
     description: str = ""
     design: str
     duration: Duration
-    model: Literal["core"] = "core"
+    model: Literal["core", "plant"] = "core"
 
 
 class Initial(BaseModel):
@@ -205,6 +321,7 @@ class Initial(BaseModel):
     rod_control: Literal["auto", "manual"] = "auto"
     boron_control: Literal["auto", "manual"] = "manual"
     boron: Boron | None = None
+    pumps_off: list[int] = []  # plant model: reactor coolant pumps idle at the start (1-based)
 
 
 class Scenario(BaseModel):
@@ -243,6 +360,8 @@ class Scenario(BaseModel):
         out = []
         for i, ev in enumerate(self.events):
             params = ev.model_dump(exclude={"time", "name", "kind"}, exclude_none=True)
+            if isinstance(ev, SetpointChange):
+                params["value"] = ev.si()
             out.append(Event(ev.time, ev.kind, ev.name or f"{ev.kind}#{i}", params))
         return out
 
@@ -266,12 +385,69 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
             "this design has ratings only (no core data); choose one with dynamics",
         )
     banks = [b.name for b in design.rods.banks]
+    model = sc.scenario.model
+    loops = _plant_loops(design, file) if model == "plant" else 0
     for i, ev in enumerate(sc.events):
         if isinstance(ev, BankMove) and ev.bank not in banks:
             raise InputError(
                 file, f"events[{i}].bank", ev.bank, f"banks of {design.name}: {', '.join(banks)}"
             )
+        if model == "core" and (
+            ev.kind in PLANT_ONLY_KINDS or (isinstance(ev, Control) and ev.turbine is not None)
+        ):
+            raise InputError(
+                file, f"events[{i}].kind", ev.kind, 'a plant event: set scenario.model = "plant"'
+            )
+        if model == "plant" and ev.kind in CORE_ONLY_KINDS:
+            allowed = ", ".join(sorted(set(EVENT_KINDS) - CORE_ONLY_KINDS))
+            raise InputError(
+                file,
+                f"events[{i}].kind",
+                ev.kind,
+                f"a core boundary condition, computed by the plant model (allowed: {allowed})",
+            )
+        if isinstance(ev, SetpointChange) and model == "plant":
+            lo, hi, unit = _setpoint_range(design, ev.controller)
+            if not lo <= ev.si() <= hi:
+                scale = 1e6 if unit == "Pa" else 1.0
+                shown = "MPa" if unit == "Pa" else unit
+                raise InputError(
+                    file,
+                    f"events[{i}].value",
+                    ev.value,
+                    f"{ev.controller} allowed {lo / scale:g} to {hi / scale:g} {shown} "
+                    "(design trips and valve setpoints)",
+                )
+        for fld in ("pump", "sg"):
+            k = getattr(ev, fld, None)
+            if k is not None and not 1 <= k <= loops:
+                what = "pumps" if fld == "pump" else "steam generators"
+                raise InputError(
+                    file, f"events[{i}].{fld}", k, f"{design.name} has {loops} {what}: 1 to {loops}"
+                )
+    for k in sc.initial.pumps_off:
+        if model != "plant" or not 1 <= k <= loops:
+            raise InputError(
+                file, "initial.pumps_off", k, f"pump numbers 1 to {loops} (plant model only)"
+            )
     return sc
+
+
+def _setpoint_range(design: Design, controller: str) -> tuple[float, float, str]:
+    from nppsim.plant.plant import PlantModel
+
+    return PlantModel.setpoint_range_of(design, controller)
+
+
+def _plant_loops(design: Design, file: Path | str | None) -> int:
+    from nppsim.plant.plant import _plant_sections
+
+    try:
+        return _plant_sections(design).primary.loops
+    except InputError as e:
+        raise InputError(
+            file, "scenario.model", "plant", f"design {design.name} has no plant data: {e.allowed}"
+        ) from None
 
 
 def _builtin_dir() -> Path:
