@@ -181,12 +181,19 @@ def run_cmd(
     first = df.iloc[0]
     for col, label, f in [
         ("power_thermal_w", "thermal power [MW]", 1e-6),
+        ("power_electric_w", "electric power, gross [MW]", 1e-6),
         ("power_decay_w", "decay heat [MW]", 1e-6),
         ("temp_fuel_avg_k", "fuel average [K]", 1),
+        ("temp_coolant_inlet_k", "coolant inlet [K]", 1),
         ("temp_coolant_outlet_k", "coolant outlet [K]", 1),
+        ("pressure_primary_pa", "primary pressure [MPa]", 1e-6),
+        ("pressure_steam_pa", "steam pressure [MPa]", 1e-6),
+        ("level_pressurizer_m", "pressurizer level [m]", 1),
         ("reactivity_xenon", "xenon worth [pcm]", 1e5),
         ("boron_ppm", "boron [ppm]", 1),
     ]:
+        if col not in df:
+            continue  # the core-only model has no secondary side
         table.add_row(escape(label), f"{first[col] * f:.2f}", f"{last[col] * f:.2f}")
     console.print(table)
     for e in res.events:
