@@ -194,7 +194,8 @@ def run_cmd(
     ]:
         if col not in df:
             continue  # the core-only model has no secondary side
-        table.add_row(escape(label), f"{first[col] * f:.2f}", f"{last[col] * f:.2f}")
+        a, b = (round(float(v[col]) * f, 2) + 0.0 for v in (first, last))  # + 0.0: no "-0.00"
+        table.add_row(escape(label), f"{a:.2f}", f"{b:.2f}")
     console.print(table)
     for e in res.events:
         console.print(f"  event at {e['time_s']:.3f} s: {e['kind']} {e['name']}")
