@@ -8,32 +8,17 @@ validation case. Run: ``python benchmarks/core.py`` (``make benchmark``).
 from __future__ import annotations
 
 import os
-import time
 
 # one core: keep BLAS single-threaded so the figure is per core
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from nppsim import results
-from nppsim.scenarios import load_scenario
-
-
-def real_time_factor(name: str, repeats: int = 3) -> float:
-    """Best real-time factor over ``repeats`` runs (set-up of the steady state excluded)."""
-    sc = load_scenario(name)
-    best = 0.0
-    for _ in range(repeats):
-        _, sim = results.build(sc)
-        t0 = time.perf_counter()
-        sim.advance(sc.duration)
-        wall = time.perf_counter() - t0
-        best = max(best, sc.duration / wall)
-    return best
+from nppsim.results import real_time_factor
 
 
 def main() -> None:
     for name in ("xenon-transient", "scram", "rod-withdrawal"):
-        print(f"real-time factor {name}: {real_time_factor(name):.0f}")
+        print(f"real-time factor {name}: {real_time_factor(name, repeats=3):.0f}")
     from nppsim.validation.runner import run_cases, shipped_cases
 
     for outcome in run_cases(shipped_cases()):

@@ -149,3 +149,23 @@ def write(result: RunResult, out: Path) -> dict[str, Path]:
     paths["run"].write_text(json.dumps(meta, indent=2, default=str))
     overview(result.timeseries, result.events, sc.scenario.title, paths["overview"])
     return paths
+
+
+def real_time_factor(scenario: str | Scenario, repeats: int = 3) -> float:
+    """Best real-time factor of a scenario over ``repeats`` runs [simulated s per wall s].
+
+    Building the steady state is excluded: the figure is the integration's speed. Used by the
+    scripts in ``benchmarks/``.
+    """
+    import time
+
+    from nppsim.scenarios import load_scenario
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    best = 0.0
+    for _ in range(repeats):
+        _, sim = build(sc)
+        t0 = time.perf_counter()
+        sim.advance(sc.duration)
+        best = max(best, sc.duration / (time.perf_counter() - t0))
+    return best

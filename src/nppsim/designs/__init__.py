@@ -53,16 +53,33 @@ class Bounds:
         return f"allowed range {self.lo:g} to {self.hi:g} {self.unit} (SI)".rstrip()
 
 
-class Quantity(BaseModel):
-    """One design number with its unit, source and confidence."""
+class Sourced(BaseModel):
+    """Anything read from a data file with its source and confidence (designs, programmes).
+
+    ``M``, ``E`` and ``D`` values must say in ``note`` how they were estimated or derived, and why.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    value: float | list[float]
-    unit: str
     source: str = Field(min_length=2)
     confidence: Confidence
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _estimate_says_why(self) -> Sourced:
+        if self.confidence in ("M", "E", "D") and not self.note:
+            raise ValueError(
+                f"confidence {self.confidence!r} needs a 'note' saying how the value was "
+                "estimated or derived, and why"
+            )
+        return self
+
+
+class Quantity(Sourced):
+    """One design number with its unit, source and confidence."""
+
+    value: float | list[float]
+    unit: str
 
     @field_validator("unit")
     @classmethod
@@ -70,15 +87,6 @@ class Quantity(BaseModel):
         if not is_known(unit):
             raise ValueError(f"unknown unit {unit!r}")
         return unit
-
-    @model_validator(mode="after")
-    def _estimate_says_why(self) -> Quantity:
-        if self.confidence in ("M", "E", "D") and not self.note:
-            raise ValueError(
-                f"confidence {self.confidence!r} needs a 'note' saying how the value was "
-                "estimated or derived, and why"
-            )
-        return self
 
     @property
     def si(self) -> float:

@@ -29,9 +29,9 @@ from pydantic import (
 
 from nppsim.designs import (
     Bounds,
-    Confidence,
     Q,
     Quantity,
+    Sourced,
     format_validation_error,
     list_designs,
     load_design,
@@ -65,19 +65,8 @@ class _M(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class _Sourced(_M):
-    source: str = Field(min_length=2)
-    confidence: Confidence
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _estimate_says_why(self) -> _Sourced:
-        if self.confidence in ("M", "E", "D") and not self.note:
-            raise ValueError(
-                f"confidence {self.confidence!r} needs a 'note' saying how the value was "
-                "estimated or derived, and why"
-            )
-        return self
+class _Sourced(Sourced):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class DatedFact(_Sourced):
