@@ -49,15 +49,32 @@ class Model(Protocol):
     output_names: list[str]
     state_event_names: list[str]
 
-    def rhs(self, t: float, y: np.ndarray) -> np.ndarray: ...
-    def outputs(self, t: float, y: np.ndarray) -> Sequence[float]: ...
-    def state_events(self, t: float, y: np.ndarray) -> np.ndarray: ...
-    def fire(self, name: str, t: float, y: np.ndarray) -> tuple[np.ndarray, list[dict]]: ...
-    def apply(self, event: Event, t: float, y: np.ndarray) -> tuple[np.ndarray, list[dict]]: ...
-    def next_break(self) -> float: ...
-    def on_break(self, t: float, y: np.ndarray) -> tuple[np.ndarray, list[dict]]: ...
-    def get_discrete(self) -> Any: ...
-    def set_discrete(self, discrete: Any) -> None: ...
+    def rhs(self, t: float, y: np.ndarray) -> np.ndarray:
+        """dy/dt at time ``t`` [s] (SI per second)."""
+
+    def outputs(self, t: float, y: np.ndarray) -> Sequence[float]:
+        """Recorded quantities, in the order of ``output_names``."""
+
+    def state_events(self, t: float, y: np.ndarray) -> np.ndarray:
+        """Event functions; event ``i`` fires when function ``i`` crosses zero upwards."""
+
+    def fire(self, name: str, t: float, y: np.ndarray) -> tuple[np.ndarray, list[dict]]:
+        """Act on a state event (a trip): the new state and the log entries."""
+
+    def apply(self, event: Event, t: float, y: np.ndarray) -> tuple[np.ndarray, list[dict]]:
+        """Act on a scheduled scenario event: the new state and the log entries."""
+
+    def next_break(self) -> float:
+        """Time [s] of the model's next known discontinuity (a bank reaching its target)."""
+
+    def on_break(self, t: float, y: np.ndarray) -> tuple[np.ndarray, list[dict]]:
+        """Act on the break due at ``t``: the new state and the log entries."""
+
+    def get_discrete(self) -> Any:
+        """The discrete state (modes, latches, commands), for snapshots."""
+
+    def set_discrete(self, discrete: Any) -> None:
+        """Restore a discrete state taken by :meth:`get_discrete`."""
 
 
 @dataclass

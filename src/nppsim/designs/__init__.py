@@ -112,6 +112,8 @@ class _Section(BaseModel):
 
 
 class DesignInfo(_Section):
+    """Name, title and type of a design, and the keys of its sources (``[design]``)."""
+
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     title: str
     reactor_type: str
@@ -172,6 +174,8 @@ class Coolant(_Section):
 
 
 class Kinetics(_Section):
+    """Delayed-neutron data (beta_i [1], lambda_i [1/s]), generation time [s], source [1/s]."""
+
     beta: Q(0.0, 0.02, "1")
     decay_constants: Q(1e-3, 100.0, "1/s")
     generation_time: Q(1e-8, 1e-2, "s")
@@ -188,6 +192,8 @@ class Kinetics(_Section):
 
 
 class Reactivity(_Section):
+    """Feedback coefficients [1/K, 1/(kg/m3), 1/ppm] and the boron of the full-power state."""
+
     doppler_coefficient: Q(-1e-3, 0.0, "1/K")
     moderator_temperature_coefficient: Q(-2e-3, 5e-4, "1/K")
     moderator_density_coefficient: Q(-1e-3, 1e-3, "1/(kg/m3)")
@@ -198,6 +204,8 @@ class Reactivity(_Section):
 
 
 class RodBank(_Section):
+    """One control-rod bank: worth [1], full-power position [1], drive speed [1/s]."""
+
     name: str
     worth: Q(0.0, 0.2, "1")
     position_full_power: Q(0.0, 1.0, "1")
@@ -206,6 +214,8 @@ class RodBank(_Section):
 
 
 class Rods(_Section):
+    """Control-rod banks, which of them regulate power, and the scram drop."""
+
     banks: list[RodBank] = Field(min_length=1)
     regulating_banks: list[str] = Field(min_length=1)
 
@@ -244,6 +254,8 @@ class Protection(_Section):
 
 
 class Poisons(_Section):
+    """Flux, yields, decay constants and cross-sections of the Xe-135 and Sm-149 chains."""
+
     thermal_flux_full_power: Q(1e15, 1e19, "1/m2/s")
     neutrons_per_fission: Q(2.0, 3.2, "1")
     energy_per_fission: Q(1.5e-11, 4e-11, "J")
@@ -258,6 +270,8 @@ class Poisons(_Section):
 
 
 class DecayHeat(_Section):
+    """ANS-5.1-2004 inputs: fission fractions, energy per fission, capture ratio, operating time."""
+
     fission_fractions: dict[str, float]
     energy_per_fission: Q(150.0 * 1.602e-13, 250.0 * 1.602e-13, "J")
     capture_ratio: Q(0.0, 1.5, "1")
