@@ -38,6 +38,9 @@ def test_designs_list_and_show():
     r = nppsim("designs", "show", "vver1000-v446")
     assert r.returncode == 0
     assert "power_thermal" in r.stdout and "plants-research" in r.stdout
+    # every section of the file is shown, the plant's too, not a hand-kept list
+    for section in ("core.", "pumps.", "pressurizer.", "steam_generators.", "turbine."):
+        assert section in r.stdout, section
 
 
 @pytest.mark.parametrize(

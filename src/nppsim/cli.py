@@ -117,21 +117,8 @@ def designs_show(name: str = typer.Argument(..., help="design name or TOML path"
                 for i, item in enumerate(v):
                     walk(item, f"{path}[{i}]")
 
-    for section in (
-        "rating",
-        "core",
-        "coolant",
-        "kinetics",
-        "reactivity",
-        "rods",
-        "control",
-        "protection",
-        "poisons",
-        "decay_heat",
-    ):
-        sec = getattr(d, section, None)
-        if sec is not None:
-            walk(sec, section)
+    for section, sec in d.sections():
+        walk(sec, section)
     console.print(table)
     console.print(
         "confidence: S source, S2 secondary source, D derived, M engineering knowledge, "

@@ -290,6 +290,20 @@ class DecayHeat(_Section):
         return v
 
 
+#: sections a design needs for the core model (and so for the plant model)
+CORE_SECTIONS = (
+    "core",
+    "coolant",
+    "kinetics",
+    "reactivity",
+    "rods",
+    "control",
+    "protection",
+    "poisons",
+    "decay_heat",
+)
+
+
 class Design(_Section):
     """A whole design file. Sections beyond ``design`` and ``rating`` are optional."""
 
@@ -324,20 +338,15 @@ class Design(_Section):
     @property
     def has_dynamics(self) -> bool:
         """Whether the file has every section the core model needs."""
-        return all(
-            getattr(self, s) is not None
-            for s in (
-                "core",
-                "coolant",
-                "kinetics",
-                "reactivity",
-                "rods",
-                "control",
-                "protection",
-                "poisons",
-                "decay_heat",
-            )
-        )
+        return all(getattr(self, s) is not None for s in CORE_SECTIONS)
+
+    def sections(self) -> list[tuple[str, BaseModel]]:
+        """The data sections present in the file, in schema order (``[design]`` excluded)."""
+        return [
+            (name, getattr(self, name))
+            for name in type(self).model_fields
+            if name != "design" and isinstance(getattr(self, name), BaseModel)
+        ]
 
 
 def _bounds_of(annotation: Any) -> Bounds | None:
@@ -348,31 +357,30 @@ def _bounds_of(annotation: Any) -> Bounds | None:
     return None
 
 
-def _check_bounds(model: BaseModel, path: str, file: Path | str | None) -> None:
-    """Check every quantity against its declared range; raise :class:`InputError` on the first."""
+def check_bounds(model: BaseModel, path: str, file: Path | str | None) -> None:
+    """Check every quantity against its declared range; raise :class:`InputError` on the first.
+
+    Descends into sub-models, lists and dicts of models (designs, plant sections, programmes).
+    """
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         dotted = f"{path}.{name}" if path else name
-        bounds = None
-        for meta in info.metadata:
-            if isinstance(meta, Bounds):
-                bounds = meta
+        bounds = next((m for m in info.metadata if isinstance(m, Bounds)), None)
         if bounds is None:
             bounds = _bounds_of(info.annotation)
         if isinstance(value, Quantity) and bounds is not None:
-            for v_si, v in zip(
-                value.si_list,
-                value.value if isinstance(value.value, list) else [value.value],
-                strict=True,
-            ):
+            values = value.value if isinstance(value.value, list) else [value.value]
+            for v_si, v in zip(value.si_list, values, strict=True):
                 if not bounds.lo <= v_si <= bounds.hi:
                     raise InputError(file, dotted, f"{v} {value.unit}", bounds.describe())
         elif isinstance(value, BaseModel):
-            _check_bounds(value, dotted, file)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
+            check_bounds(value, dotted, file)
+        elif isinstance(value, list | dict):
+            items = enumerate(value) if isinstance(value, list) else value.items()
+            for key, item in items:
                 if isinstance(item, BaseModel):
-                    _check_bounds(item, f"{dotted}[{i}]", file)
+                    sub = f"{dotted}[{key}]" if isinstance(value, list) else f"{dotted}.{key}"
+                    check_bounds(item, sub, file)
 
 
 def format_validation_error(err: ValidationError) -> tuple[str, Any, str]:
@@ -405,7 +413,7 @@ def parse_design(data: dict[str, Any], file: Path | str | None = None) -> Design
     except ValidationError as e:
         field, value, msg = format_validation_error(e)
         raise InputError(file, field, value, msg) from None
-    _check_bounds(design, "", file)
+    check_bounds(design, "", file)
     return design
 
 

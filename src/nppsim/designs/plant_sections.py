@@ -31,8 +31,8 @@ from pydantic import Field, ValidationError, model_validator
 from nppsim.designs import (
     CoreControl,
     Q,
-    _check_bounds,
     _Section,
+    check_bounds,
     format_validation_error,
     read_toml,
 )
@@ -442,5 +442,5 @@ def load_plant_sections(path: Path | str) -> PlantSections:
     except ValidationError as e:
         field, value, msg = format_validation_error(e)
         raise InputError(path, field, value, msg) from None
-    _check_bounds(sections, "", path)
+    check_bounds(sections, "", path)
     return sections

@@ -28,10 +28,10 @@ from pydantic import (
 )
 
 from nppsim.designs import (
-    Bounds,
     Q,
     Quantity,
     Sourced,
+    check_bounds,
     format_validation_error,
     list_designs,
     load_design,
@@ -395,34 +395,11 @@ def parse_programme(data: dict[str, Any], file: Path | str | None = None) -> Pro
         field, value, msg = format_validation_error(e)
         raise InputError(file, _name_units(field, data), value, msg) from None
     try:
-        _check_bounds(prog, "", file)
+        check_bounds(prog, "", file)
     except InputError as e:
         raise InputError(file, _name_units(e.field, data), e.value, _bounds_message(e)) from None
     _cross_check(prog, file)
     return prog
-
-
-def _check_bounds(model: BaseModel, path: str, file: Path | str | None) -> None:
-    """Check every quantity against its declared range, descending into lists and dicts."""
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
-        dotted = f"{path}.{name}" if path else name
-        bounds = next((m for m in info.metadata if isinstance(m, Bounds)), None)
-        if isinstance(value, Quantity) and bounds is not None:
-            values = value.value if isinstance(value.value, list) else [value.value]
-            for v_si, v in zip(value.si_list, values, strict=True):
-                if not bounds.lo <= v_si <= bounds.hi:
-                    raise InputError(file, dotted, f"{v} {value.unit}", bounds.describe())
-        elif isinstance(value, BaseModel):
-            _check_bounds(value, dotted, file)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    _check_bounds(item, f"{dotted}[{i}]", file)
-        elif isinstance(value, dict):
-            for k, item in value.items():
-                if isinstance(item, BaseModel):
-                    _check_bounds(item, f"{dotted}.{k}", file)
 
 
 def _bounds_message(e: InputError) -> str:
