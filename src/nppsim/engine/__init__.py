@@ -1,0 +1,1 @@
+"""The engine: the compiled stiff integrator, the steerable simulation and the pure run."""
