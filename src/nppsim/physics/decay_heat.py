@@ -65,6 +65,8 @@ from importlib import resources
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nppsim._jit import njit
+
 __all__ = [
     "NUCLIDES",
     "DecayHeatModel",
@@ -220,6 +222,44 @@ def capture_factor(t_s: ArrayLike, t_operating_s: float) -> FloatArray:
     log_t = np.log(np.maximum(t, c.t_switch))
     table = np.interp(log_t, c.gmax_log_t, c.gmax_g, right=1.0)
     return np.where(t <= c.t_switch, formula, table)
+
+
+@njit
+def capture_factor_k(t, t_operating_capped, a, b, exponent, psi, t_switch, gmax_log_t, gmax_g):
+    """Compiled scalar form of :func:`capture_factor`: G(t, T) [1].
+
+    Parameters as :func:`capture_factor`, with the standard's constants passed in (see
+    :func:`capture_factor_constants`): ``t`` [s] since shutdown, ``t_operating_capped`` [s]
+    (already capped at 4 y), ``a`` [s^-0.4], ``b`` [s^-1.4], ``exponent``, ``psi``, ``t_switch``
+    [s], and the G_max table (``gmax_log_t`` [ln s], ``gmax_g`` [1]).
+    """
+    if t <= t_switch:
+        return 1.0 + (a + b * t) * t_operating_capped**exponent * psi
+    x = np.log(max(t, t_switch))
+    n = gmax_log_t.shape[0]
+    if x >= gmax_log_t[n - 1]:
+        return 1.0
+    if x <= gmax_log_t[0]:
+        return gmax_g[0]
+    lo = 0
+    hi = n - 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if gmax_log_t[mid] <= x:
+            lo = mid
+        else:
+            hi = mid
+    f = (x - gmax_log_t[lo]) / (gmax_log_t[hi] - gmax_log_t[lo])
+    return gmax_g[lo] + f * (gmax_g[hi] - gmax_g[lo])
+
+
+def capture_factor_constants(t_operating_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """The arguments of :func:`capture_factor_k` for an operating time T [s], as two arrays:
+    ``[T_capped, a, b, exponent, psi, t_switch]`` and the G_max table ``[ln t..., g...]``."""
+    c = _constants()
+    big_t = min(_check_positive("t_operating_s", t_operating_s, allow_inf=True), c.t_cap)
+    scalars = np.array([big_t, c.g_a, c.g_b, c.g_exponent, c.psi, c.t_switch])
+    return scalars, np.concatenate((c.gmax_log_t, c.gmax_g))
 
 
 def capture_factor_switch_time() -> float:

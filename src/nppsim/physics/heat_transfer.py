@@ -53,6 +53,8 @@ from scipy.integrate import quad
 from scipy.optimize import brentq
 from scipy.special import gamma, gammaincc
 
+from nppsim._jit import njit
+
 __all__ = [
     "NodeTemperatures",
     "RodGeometry",
@@ -149,11 +151,18 @@ def uo2_conductivity(t: ArrayLike) -> float | np.ndarray:
     """
     temp = np.asarray(t, dtype=float)
     _check_range("uo2_conductivity", temp, UO2_T_MIN, UO2_T_MAX)
-    tau = temp / 1000.0
-    k = 100.0 / (_UO2_A + _UO2_B * tau + _UO2_C * tau**2) + _UO2_D * tau**-2.5 * np.exp(
+    k = uo2_conductivity_k.py_func(temp)
+    return float(k) if k.ndim == 0 else k
+
+
+@njit
+def uo2_conductivity_k(t):
+    """Compiled form of :func:`uo2_conductivity` [W/m/K], without the range check (the caller
+    watches the fuel temperature's validity range)."""
+    tau = t / 1000.0
+    return 100.0 / (_UO2_A + _UO2_B * tau + _UO2_C * tau**2) + _UO2_D * tau**-2.5 * np.exp(
         -_UO2_E / tau
     )
-    return float(k) if k.ndim == 0 else k
 
 
 def _uo2_antiderivative(temp: float) -> float:

@@ -31,6 +31,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 
+from nppsim._jit import njit
+
 __all__ = [
     "SamariumConstants",
     "XenonConstants",
@@ -47,6 +49,46 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+
+
+@njit
+def chain_rates_k(
+    parent,
+    daughter,
+    flux,
+    fission_rate,
+    parent_yield,
+    daughter_yield,
+    parent_decay,
+    daughter_decay,
+    daughter_cross_section,
+):
+    """Compiled scalar form of the I-Xe and Pm-Sm chains (:func:`xenon_derivatives`,
+    :func:`samarium_derivatives`): returns (d parent/dt, d daughter/dt) [1/m^3/s].
+
+    .. math::
+
+        \\frac{dA}{dt} = \\gamma_A F - \\lambda_A A, \\qquad
+        \\frac{dB}{dt} = \\gamma_B F + \\lambda_A A - (\\lambda_B + \\sigma_B \\phi) B
+
+    with F the fission rate density [1/m^3/s] (:math:`\\Sigma_f \\phi`). For samarium,
+    :math:`\\gamma_B = 0` and :math:`\\lambda_B = 0`. Lamarsh & Baratta (2001), §7.4.
+    """
+    d_parent = parent_yield * fission_rate - parent_decay * parent
+    d_daughter = (
+        daughter_yield * fission_rate
+        + parent_decay * parent
+        - (daughter_decay + daughter_cross_section * flux) * daughter
+    )
+    return d_parent, d_daughter
+
+
+@njit
+def absorber_reactivity_k(cross_section, density, nu, sigma_f):
+    """Compiled scalar form of :func:`xenon_reactivity` and :func:`samarium_reactivity` [1]:
+    :math:`\\rho = -\\sigma N / (\\nu \\Sigma_f)`."""
+    return -cross_section * density / (nu * sigma_f)
+
 
 _SECONDS_PER_HOUR = 3600.0
 
@@ -166,13 +208,17 @@ def xenon_derivatives(
     flux = np.asarray(flux, dtype=float)
     fission_rate = np.asarray(sigma_f, dtype=float) * flux
     k = constants
-    d_iodine = k.iodine_yield * fission_rate - k.iodine_decay_constant * iodine
-    d_xenon = (
-        k.xenon_yield * fission_rate
-        + k.iodine_decay_constant * iodine
-        - (k.xenon_decay_constant + k.xenon_cross_section * flux) * xenon
+    return chain_rates_k.py_func(
+        iodine,
+        xenon,
+        flux,
+        fission_rate,
+        k.iodine_yield,
+        k.xenon_yield,
+        k.iodine_decay_constant,
+        k.xenon_decay_constant,
+        k.xenon_cross_section,
     )
-    return d_iodine, d_xenon
 
 
 def xenon_equilibrium(
@@ -370,8 +416,12 @@ def xenon_reactivity(
     ndarray
         :math:`\\rho_X` [1] (delta-k/k).
     """
-    sigma_x_macro = constants.xenon_cross_section * np.asarray(xenon, dtype=float)
-    return -sigma_x_macro / (np.asarray(nu, dtype=float) * np.asarray(sigma_f, dtype=float))
+    return absorber_reactivity_k.py_func(
+        constants.xenon_cross_section,
+        np.asarray(xenon, dtype=float),
+        np.asarray(nu, dtype=float),
+        np.asarray(sigma_f, dtype=float),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -417,10 +467,17 @@ def samarium_derivatives(
     flux = np.asarray(flux, dtype=float)
     fission_rate = np.asarray(sigma_f, dtype=float) * flux
     k = constants
-    decay = k.promethium_decay_constant * promethium
-    d_pm = k.promethium_yield * fission_rate - decay
-    d_sm = decay - k.samarium_cross_section * flux * samarium
-    return d_pm, d_sm
+    return chain_rates_k.py_func(
+        promethium,
+        samarium,
+        flux,
+        fission_rate,
+        k.promethium_yield,
+        0.0,
+        k.promethium_decay_constant,
+        0.0,
+        k.samarium_cross_section,
+    )
 
 
 def samarium_equilibrium(
@@ -520,5 +577,9 @@ def samarium_reactivity(
     ndarray
         :math:`\\rho_S` [1].
     """
-    sigma_s_macro = constants.samarium_cross_section * np.asarray(samarium, dtype=float)
-    return -sigma_s_macro / (np.asarray(nu, dtype=float) * np.asarray(sigma_f, dtype=float))
+    return absorber_reactivity_k.py_func(
+        constants.samarium_cross_section,
+        np.asarray(samarium, dtype=float),
+        np.asarray(nu, dtype=float),
+        np.asarray(sigma_f, dtype=float),
+    )

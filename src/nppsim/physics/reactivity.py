@@ -11,6 +11,46 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nppsim._jit import njit
+
+
+@njit
+def doppler_k(temp_fuel, temp_fuel_ref, coefficient_ref):
+    """Compiled scalar form of :func:`doppler` (same equation, same parameters) [1]."""
+    return (
+        2.0
+        * coefficient_ref
+        * np.sqrt(temp_fuel_ref)
+        * (np.sqrt(temp_fuel) - np.sqrt(temp_fuel_ref))
+    )
+
+
+@njit
+def moderator_k(
+    temp_mod,
+    density_mod,
+    temp_mod_ref,
+    density_mod_ref,
+    temperature_coefficient,
+    density_coefficient,
+):
+    """Compiled scalar form of :func:`moderator` (same equation, same parameters) [1]."""
+    return temperature_coefficient * (temp_mod - temp_mod_ref) + density_coefficient * (
+        density_mod - density_mod_ref
+    )
+
+
+@njit
+def _rod_worth_formula(x):
+    return x - np.sin(2.0 * np.pi * x) / (2.0 * np.pi)
+
+
+@njit
+def rod_worth_fraction_k(insertion):
+    """Compiled scalar form of :func:`rod_integral_worth_fraction` [1] (input clipped to
+    [0, 1])."""
+    return _rod_worth_formula(min(max(insertion, 0.0), 1.0))
+
 
 def doppler(temp_fuel: ArrayLike, temp_fuel_ref: float, coefficient_ref: float) -> np.ndarray:
     """Fuel-temperature (Doppler) reactivity with the square-root law.
@@ -36,8 +76,7 @@ def doppler(temp_fuel: ArrayLike, temp_fuel_ref: float, coefficient_ref: float) 
     ndarray
         Reactivity relative to the reference state [1].
     """
-    a = 2.0 * coefficient_ref * np.sqrt(temp_fuel_ref)
-    return a * (np.sqrt(np.asarray(temp_fuel, dtype=float)) - np.sqrt(temp_fuel_ref))
+    return doppler_k.py_func(np.asarray(temp_fuel, dtype=float), temp_fuel_ref, coefficient_ref)
 
 
 def moderator(
@@ -73,8 +112,13 @@ def moderator(
     ndarray
         Reactivity relative to the reference state [1].
     """
-    return temperature_coefficient * (np.asarray(temp_mod) - temp_mod_ref) + density_coefficient * (
-        np.asarray(density_mod) - density_mod_ref
+    return moderator_k.py_func(
+        np.asarray(temp_mod, dtype=float),
+        np.asarray(density_mod, dtype=float),
+        temp_mod_ref,
+        density_mod_ref,
+        temperature_coefficient,
+        density_coefficient,
     )
 
 
@@ -108,8 +152,7 @@ def rod_integral_worth_fraction(insertion: ArrayLike) -> np.ndarray:
     insertion : array_like
         Inserted fraction, 0 (fully withdrawn) to 1 (fully inserted) [1]; clipped to [0, 1].
     """
-    x = np.clip(np.asarray(insertion, dtype=float), 0.0, 1.0)
-    return x - np.sin(2.0 * np.pi * x) / (2.0 * np.pi)
+    return _rod_worth_formula.py_func(np.clip(np.asarray(insertion, dtype=float), 0.0, 1.0))
 
 
 def rod_banks(positions: ArrayLike, worths: ArrayLike) -> np.ndarray:

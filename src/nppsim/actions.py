@@ -1,0 +1,401 @@
+"""The registry of actions: every scenario event and operator command, one class each.
+
+An action is a pydantic model: its fields carry units (given as text with a unit, ``"50 %"``,
+``"15.7 MPa"``, converted to SI) and ranges; the checks that depend on the design (bank names,
+pump numbers, setpoint ranges) are in :meth:`Action.check`, which names the field, the value and
+what the design allows. :meth:`Action.apply` acts on the plant between integrator steps and
+returns the new state, the new discrete state and the log entries.
+
+Scenario files list actions with a ``time`` (:class:`nppsim.scenarios.Scenario`); the control
+room submits them live; ``nppsim actions`` lists them with their fields, units and ranges for a
+design (:func:`describe`). A new action class registered here appears in all three.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from nppsim.errors import InputError
+from nppsim.units import TIME_UNITS, parse_quantity
+
+if TYPE_CHECKING:
+    from nppsim.plant.model import Model
+
+MAX_TIME = 30 * 86400.0  # [s] a month of simulated time is the longest scenario accepted
+
+Entries = list[dict[str, Any]]
+Result = tuple[np.ndarray, np.ndarray, Entries]
+
+
+def quantity(
+    units: tuple[str, ...],
+    lo: float = -math.inf,
+    hi: float = math.inf,
+    shown: str = "",
+    *,
+    si: str = "",
+    display: str = "",
+) -> Any:
+    """A field given as text with a unit (one of ``units``), parsed to SI and range-checked.
+
+    ``si`` is the SI unit, ``display`` the unit shown to people; ``shown`` the range as text.
+    """
+
+    def parse(v: Any) -> float:
+        x = parse_quantity(v, units)
+        if not lo <= x <= hi:
+            raise ValueError(f"outside the allowed range {shown}")
+        return x
+
+    meta = {
+        "units": list(units),
+        "si_unit": si or units[0],
+        "display_unit": display or units[0],
+        "min_si": lo,
+        "max_si": hi,
+        "range": shown,
+    }
+    return Annotated[float, BeforeValidator(parse), Field(json_schema_extra=meta)]
+
+
+Time = quantity(TIME_UNITS, 0.0, MAX_TIME, "0 to 30 d", si="s", display="s")
+Duration = quantity(TIME_UNITS, 1e-3, MAX_TIME, "1 ms to 30 d", si="s", display="s")
+Fraction = quantity(("%", "1"), 0.0, 1.0, "0 to 100 %", si="1", display="%")
+FlowFraction = quantity(("%", "1"), 0.0, 1.2, "0 to 120 %", si="1", display="%")
+PowerFraction = quantity(("%", "1"), 0.01, 1.0, "1 % to 100 %", si="1", display="%")
+Reactivity = quantity(("pcm", "1"), -0.2, 0.2, "-20 000 to 20 000 pcm", si="1", display="pcm")
+ReactivityRate = quantity(
+    ("pcm/s", "1/s"), -1e-2, 1e-2, "-1000 to 1000 pcm/s", si="1/s", display="pcm/s"
+)
+Boron = quantity(("ppm",), 0.0, 5000.0, "0 to 5000 ppm", si="ppm")
+BoronRate = quantity(
+    ("ppm/s", "ppm/min", "ppm/h"), 1e-6, 10.0, "0 to 10 ppm/s", si="ppm/s", display="ppm/min"
+)
+Temperature = quantity(("degC", "K"), 273.15, 620.0, "0 to 347 degC", si="K", display="degC")
+Pressure = quantity(
+    ("MPa", "bar", "Pa", "kPa"), 0.1e6, 22e6, "0.1 to 22 MPa", si="Pa", display="MPa"
+)
+PowerRate = quantity(("%/min", "%/s"), 1e-6, 0.2, "0 to 20 %/s", si="1/s", display="%/min")
+BankSpeed = quantity(("%/s", "1/s"), 1e-5, 1.0, "0 to 100 %/s", si="1/s", display="%/s")
+
+
+class Action(BaseModel):
+    """Base of every action (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    #: the models it applies to
+    applies_to: ClassVar[tuple[str, ...]] = ("core", "plant")
+    #: short label for menus; the docstring's first line is the description
+    label: ClassVar[str] = ""
+    #: operator command (True) or instructor malfunction (False)
+    operator: ClassVar[bool] = True
+
+    kind: str = ""  # each subclass narrows it to its Literal
+
+    def check(self, model: Model, where: str = "", file: str | None = None) -> None:
+        """Checks that depend on the design (names the field as ``where``.field)."""
+        if model.kind not in self.applies_to:
+            allowed = ", ".join(self.applies_to)
+            raise InputError(
+                file, f"{where}kind", self.kind, f"an action for the {allowed} model only"
+            )
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        """Act at time ``t`` [s] on state ``y`` and discrete state ``d`` (copies)."""
+        raise NotImplementedError
+
+    def entry(self, t: float, detail: str = "") -> dict[str, Any]:
+        e = {"time_s": t, "kind": self.kind, "name": self.name or self.kind}
+        if detail:
+            e["detail"] = detail
+        return e
+
+
+# -- core actions ---------------------------------------------------------------------------------
+class Scram(Action):
+    """Manual reactor trip: all banks fall after the design's scram delay."""
+
+    kind: Literal["scram"] = "scram"
+    label: ClassVar[str] = "Manual reactor trip"
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        y, d, entries = model.protection.reactor_trip(
+            model.net, t, y, d, "manual", "manual reactor trip"
+        )
+        return y, d, entries
+
+
+class BankMove(Action):
+    """Move one bank to a withdrawn fraction at its design speed (or ``speed``); a regulating bank
+    moved by hand puts rod control in manual."""
+
+    kind: Literal["bank"] = "bank"
+    label: ClassVar[str] = "Move a rod bank"
+    bank: str
+    target: Fraction
+    speed: BankSpeed | None = None
+
+    def check(self, model: Model, where: str = "", file: str | None = None) -> None:
+        super().check(model, where, file)
+        names = model.core.bank_names
+        if self.bank not in names:
+            raise InputError(
+                file,
+                f"{where}bank",
+                self.bank,
+                f"banks of {model.design.name}: " + ", ".join(names),
+            )
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        net, core = model.net, model.core
+        if model.protection.is_tripped(net, d):
+            return y, d, [self.entry(t, "ignored: reactor tripped")]
+        b = core.bank_names.index(self.bank)
+        detail = ""
+        if b in core.regulating and model.rods_mode(d) == "auto":
+            model.set_rods_mode(d, "manual")
+            detail = "rod control switched to manual"
+        speed = self.speed or float(core.bank_speed[b])
+        z = float(y[net.states[f"{core.name}.bank"].start + b])
+        d[net.discrete[f"{core.name}.bank_target"].start + b] = self.target
+        vel = net.discrete[f"{core.name}.bank_velocity"].start + b
+        arr = net.discrete[f"{core.name}.bank_arrival"].start + b
+        if self.target != z:
+            d[vel] = math.copysign(speed, self.target - z)
+            d[arr] = t + abs(self.target - z) / speed
+        return y, d, [self.entry(t, detail)]
+
+
+class ReactivityStep(Action):
+    """Add a step of external reactivity."""
+
+    kind: Literal["reactivity_step"] = "reactivity_step"
+    label: ClassVar[str] = "Reactivity step"
+    operator: ClassVar[bool] = False
+    rho: Reactivity
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        model.ramp_external(d, t, self.rho, 0.0)
+        return y, d, [self.entry(t)]
+
+
+class ReactivityRamp(Action):
+    """Add external reactivity at a constant rate for a duration."""
+
+    kind: Literal["reactivity_ramp"] = "reactivity_ramp"
+    label: ClassVar[str] = "Reactivity ramp"
+    operator: ClassVar[bool] = False
+    rate: ReactivityRate
+    duration: Duration
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        model.ramp_external(d, t, self.rate * self.duration, self.duration)
+        return y, d, [self.entry(t)]
+
+
+class BoronChange(Action):
+    """Change boron to a target at a rate (boration or dilution); boron control goes manual."""
+
+    kind: Literal["boron"] = "boron"
+    label: ClassVar[str] = "Borate or dilute"
+    target: Boron
+    rate: BoronRate
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        model.boron.manual_change(model.net, y, d, t, self.target, self.rate)
+        return y, d, [self.entry(t)]
+
+
+class _BoundaryRamp(Action):
+    applies_to: ClassVar[tuple[str, ...]] = ("core",)
+    operator: ClassVar[bool] = False
+    _which: ClassVar[str] = ""
+    target: float
+    duration: Time = 0.0
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        model.boundary.ramp(model.net, d, self._which, t, self.target, self.duration)
+        return y, d, [self.entry(t)]
+
+
+class InletTemperature(_BoundaryRamp):
+    """Change the coolant inlet temperature, as a step or a ramp over ``duration`` (core model)."""
+
+    kind: Literal["inlet_temperature"] = "inlet_temperature"
+    label: ClassVar[str] = "Inlet temperature"
+    _which: ClassVar[str] = "inlet_temperature"
+    target: Temperature
+
+
+class Flow(_BoundaryRamp):
+    """Change the coolant flow (fraction of nominal), as a step or a ramp over ``duration``
+    (core model)."""
+
+    kind: Literal["flow"] = "flow"
+    label: ClassVar[str] = "Core flow"
+    _which: ClassVar[str] = "flow"
+    target: FlowFraction
+
+
+class PressureChange(_BoundaryRamp):
+    """Change the primary pressure, as a step or a ramp over ``duration`` (core model)."""
+
+    kind: Literal["pressure"] = "pressure"
+    label: ClassVar[str] = "Primary pressure"
+    _which: ClassVar[str] = "pressure"
+    target: Pressure
+
+
+class PowerSetpoint(Action):
+    """Ramp the power controller's setpoint to a target at a rate; rod control goes automatic."""
+
+    kind: Literal["power_setpoint"] = "power_setpoint"
+    label: ClassVar[str] = "Reactor power setpoint"
+    target: PowerFraction
+    rate: PowerRate
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        if model.protection.is_tripped(model.net, d):
+            return y, d, [self.entry(t, "ignored: reactor tripped")]
+        cur = model.power_setpoint(d, t)
+        model.rods.set_ramp(model.net, d, t, self.target, abs(self.target - cur) / self.rate)
+        model.set_rods_mode(d, "auto")
+        model.on_power_setpoint(d)
+        return y, d, [self.entry(t)]
+
+
+class Control(Action):
+    """Switch rod control and/or boron control between automatic and manual; for the plant model
+    also the turbine controller between constant steam pressure and electric power."""
+
+    kind: Literal["control"] = "control"
+    label: ClassVar[str] = "Control modes"
+    rods: Literal["auto", "manual"] | None = None
+    boron: Literal["auto", "manual"] | None = None
+    turbine: Literal["pressure", "power"] | None = None
+
+    def check(self, model: Model, where: str = "", file: str | None = None) -> None:
+        super().check(model, where, file)
+        if self.turbine is not None and model.kind != "plant":
+            raise InputError(file, f"{where}turbine", self.turbine, "the plant model only")
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        entries = [self.entry(t)]
+        if self.turbine is not None:
+            y, d, more = model.set_turbine_mode(t, y, d, self.turbine)
+            entries = more
+        tripped = model.protection.is_tripped(model.net, d)
+        if self.rods is not None and not tripped:
+            model.set_rods_mode(d, self.rods)
+            if self.rods == "auto":
+                n = float(y[model.net.s_index(f"{model.core.name}.n")])
+                model.rods.set_ramp(model.net, d, t, n, 0.0)
+                core = model.core
+                for b in core.regulating:
+                    d[model.net.discrete[f"{core.name}.bank_velocity"].start + b] = 0.0
+        if self.boron is not None:
+            model.boron.stop(model.net, d)
+            d[model.net.d_index(f"{model.boron.name}.mode")] = 0.0 if self.boron == "auto" else 1.0
+        return y, d, entries
+
+
+#: every action class by kind
+REGISTRY: dict[str, type[Action]] = {}
+
+
+def register(cls: type[Action]) -> type[Action]:
+    """Add an action class to the registry (by its ``kind``)."""
+    kind = cls.model_fields["kind"].default
+    if kind in REGISTRY and REGISTRY[kind] is not cls:
+        raise ValueError(f"action kind {kind!r} registered twice")
+    REGISTRY[kind] = cls
+    return cls
+
+
+for _cls in (
+    Scram,
+    BankMove,
+    ReactivityStep,
+    ReactivityRamp,
+    BoronChange,
+    InletTemperature,
+    Flow,
+    PressureChange,
+    PowerSetpoint,
+    Control,
+):
+    register(_cls)
+
+
+def parse_action(data: dict[str, Any], where: str = "", file: str | None = None) -> Action:
+    """Validate one action from a dict with its ``kind`` (errors name file and field)."""
+    from nppsim.designs import format_validation_error
+
+    kind = data.get("kind")
+    if kind not in REGISTRY:
+        raise InputError(file, f"{where}kind", kind, "one of " + ", ".join(sorted(REGISTRY)))
+    try:
+        return REGISTRY[kind].model_validate(data)
+    except ValidationError as e:
+        fld, value, msg = format_validation_error(e)
+        raise InputError(file, f"{where}{fld}", value, msg) from None
+
+
+def describe(model: Model | None = None) -> list[dict[str, Any]]:
+    """Every action with its fields, units and allowed ranges (for a model, if given)."""
+    out = []
+    for kind, cls in sorted(REGISTRY.items()):
+        if model is not None and model.kind not in cls.applies_to:
+            continue
+        fields = []
+        for fname, info in cls.model_fields.items():
+            if fname in ("kind", "name"):
+                continue
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            choices = _choices(info.annotation)
+            fields.append(
+                {
+                    "name": fname,
+                    "required": info.is_required(),
+                    "default": None if info.is_required() else info.default,
+                    "units": extra.get("units"),
+                    "si_unit": extra.get("si_unit"),
+                    "display_unit": extra.get("display_unit"),
+                    "min_si": extra.get("min_si"),
+                    "max_si": extra.get("max_si"),
+                    "range": extra.get("range", ""),
+                    "choices": choices,
+                }
+            )
+        desc = {
+            "kind": kind,
+            "label": cls.label or kind,
+            "description": (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " "),
+            "applies_to": list(cls.applies_to),
+            "operator": cls.operator,
+            "fields": fields,
+        }
+        if model is not None:
+            model.refine_description(desc)
+        out.append(desc)
+    return out
+
+
+def _choices(annotation: Any) -> list[Any] | None:
+    from typing import get_args, get_origin
+
+    args = get_args(annotation)
+    for a in (annotation, *args):
+        if get_origin(a) is Literal:
+            return list(get_args(a))
+    return None
+
+
+Handler = Callable[..., Result]

@@ -1,0 +1,1 @@
+"""Plant components, one module each (see :mod:`nppsim.plant.component`)."""

@@ -1,0 +1,198 @@
+"""The compiled network kernel: one right-hand side, Jacobian and event function for every design.
+
+The network (:mod:`nppsim.plant.network`) lays every component's states, parameters, signals and
+discrete entries out in flat arrays and writes, into ``ip``, a *schedule*: the component records in
+evaluation order, each with its kind's code. The functions here walk that schedule and dispatch to
+each kind's compiled functions, in three phases:
+
+1. ``signals``: every component computes its algebraic quantities into the signal vector ``w``
+   (pressures from vessel masses and energies, flows, heat rates, controller outputs...), reading
+   the signals of components scheduled before it through its input ports;
+2. ``derivatives``: every component writes the time derivatives of its own states;
+3. ``closure``: components that couple through other components' derivatives (the pressurizer's
+   surge, which is the thermal expansion of the whole primary circuit) correct them.
+
+Being functions of ``(t, y, p, ip, d)`` only, they give the same bits whatever was called before,
+and two threads may call them at once (they release the GIL).
+
+The Jacobian is built by finite differences over groups of structurally independent columns (the
+grouping is computed once by the network from the components' declared dependencies,
+Curtis-Powell-Reid), plus the columns that components fill analytically.
+
+Reference: A. R. Curtis, M. J. D. Powell, J. K. Reid, "On the estimation of sparse Jacobian
+matrices", *J. Inst. Math. Appl.* 13 (1974) 117.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nppsim._jit import njit
+from nppsim.engine.signatures import JAC_SIG, RHS_SIG, ROOTS_SIG
+from nppsim.plant.components import boron_control as _boron
+from nppsim.plant.components import boundary as _boundary
+from nppsim.plant.components import core as _core
+from nppsim.plant.components import protection as _protection
+from nppsim.plant.components import rod_control as _rods
+from nppsim.plant.header import (  # noqa: F401 (re-exported)
+    HEADER_SIZE,
+    IP_COLOR_COLS,
+    IP_COLOR_PTR,
+    IP_NCOLOR,
+    IP_ND,
+    IP_NG,
+    IP_NP,
+    IP_NSCHED,
+    IP_NW,
+    IP_NY,
+    IP_P_JAC_TYP,
+    IP_ROW_PTR,
+    IP_ROWS,
+    IP_SCHED,
+    IP_WATER,
+)
+
+#: the kinds the dispatch knows, by code (each module defines CODE)
+KINDS = {
+    _core.CODE: "core",
+    _boundary.CODE: "boundary",
+    _rods.CODE: "rod_control",
+    _boron.CODE: "boron_control",
+    _protection.CODE: "protection",
+}
+
+
+@njit
+def _signals_phase(t, y, p, ip, d, w):
+    base = ip[IP_SCHED]
+    for s in range(ip[IP_NSCHED]):
+        code = ip[base + 2 * s]
+        r = ip[base + 2 * s + 1]
+        if code == _core.CODE:
+            _core.signals(t, y, p, ip, d, w, r)
+        elif code == _boundary.CODE:
+            _boundary.signals(t, y, p, ip, d, w, r)
+        elif code == _rods.CODE:
+            _rods.signals(t, y, p, ip, d, w, r)
+        elif code == _boron.CODE:
+            _boron.signals(t, y, p, ip, d, w, r)
+        elif code == _protection.CODE:
+            _protection.signals(t, y, p, ip, d, w, r)
+
+
+@njit
+def _derivatives_phase(t, y, p, ip, d, w, dydt):
+    base = ip[IP_SCHED]
+    for s in range(ip[IP_NSCHED]):
+        code = ip[base + 2 * s]
+        r = ip[base + 2 * s + 1]
+        if code == _core.CODE:
+            _core.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _boundary.CODE:
+            _boundary.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _rods.CODE:
+            _rods.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _boron.CODE:
+            _boron.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _protection.CODE:
+            _protection.derivatives(t, y, p, ip, d, w, dydt, r)
+
+
+@njit
+def _roots_phase(t, y, p, ip, d, w, g):
+    base = ip[IP_SCHED]
+    for s in range(ip[IP_NSCHED]):
+        code = ip[base + 2 * s]
+        r = ip[base + 2 * s + 1]
+        if code == _core.CODE:
+            _core.roots(t, y, p, ip, d, w, g, r)
+        elif code == _protection.CODE:
+            _protection.roots(t, y, p, ip, d, w, g, r)
+
+
+@njit
+def evaluate(t, y, p, ip, d, w, dydt):
+    """All signals into ``w`` and all derivatives into ``dydt`` at ``(t, y)``."""
+    _signals_phase(t, y, p, ip, d, w)
+    _derivatives_phase(t, y, p, ip, d, w, dydt)
+
+
+@njit(RHS_SIG)
+def rhs(t, y, p, ip, d, dydt):
+    """dy/dt of the whole network (the integrator's right-hand side)."""
+    w = np.empty(ip[IP_NW])
+    evaluate(t, y, p, ip, d, w, dydt)
+
+
+@njit(ROOTS_SIG)
+def roots(t, y, p, ip, d, g):
+    """Every event function of the network (trips, alarms, validity limits)."""
+    w = np.empty(ip[IP_NW])
+    dydt = np.empty(ip[IP_NY])
+    evaluate(t, y, p, ip, d, w, dydt)
+    g[:] = -1.0
+    _roots_phase(t, y, p, ip, d, w, g)
+
+
+@njit
+def signals_at(t, y, p, ip, d):
+    """The signal vector at ``(t, y)``."""
+    w = np.empty(ip[IP_NW])
+    dydt = np.empty(ip[IP_NY])
+    evaluate(t, y, p, ip, d, w, dydt)
+    return w
+
+
+@njit
+def signals_rows(ts, ys, p, ip, d, rows_out):
+    """Signals of many recorded states at once (one discrete state): ``rows_out[k] = w(t_k)``."""
+    w = np.empty(ip[IP_NW])
+    dydt = np.empty(ip[IP_NY])
+    for k in range(ts.shape[0]):
+        evaluate(ts[k], ys[k], p, ip, d, w, dydt)
+        rows_out[k, :] = w
+
+
+@njit(JAC_SIG)
+def jac(t, y, p, ip, d, J):
+    """Jacobian df/dy by grouped forward differences plus the components' analytic columns."""
+    ny = ip[IP_NY]
+    f0 = np.empty(ny)
+    rhs(t, y, p, ip, d, f0)
+    J[:, :] = 0.0
+    typ = ip[IP_P_JAC_TYP]
+    cptr = ip[IP_COLOR_PTR]
+    ccols = ip[IP_COLOR_COLS]
+    rptr = ip[IP_ROW_PTR]
+    rows = ip[IP_ROWS]
+    yp = y.copy()
+    f1 = np.empty(ny)
+    hs = np.empty(ny)
+    for c in range(ip[IP_NCOLOR]):
+        for k in range(ip[cptr + c], ip[cptr + c + 1]):
+            j = ip[ccols + k]
+            h = 1e-7 * max(abs(y[j]), p[typ + j])
+            yp[j] = y[j] + h
+            hs[j] = yp[j] - y[j]  # the increment actually represented
+        rhs(t, yp, p, ip, d, f1)
+        for k in range(ip[cptr + c], ip[cptr + c + 1]):
+            j = ip[ccols + k]
+            for q in range(ip[rptr + j], ip[rptr + j + 1]):
+                i = ip[rows + q]
+                J[i, j] = (f1[i] - f0[i]) / hs[j]
+            yp[j] = y[j]
+    # columns filled analytically: the component names a lead column, whose difference
+    # quotient gives the rest (see the component's jac_fill)
+    base = ip[IP_SCHED]
+    for s in range(ip[IP_NSCHED]):
+        code = ip[base + 2 * s]
+        r = ip[base + 2 * s + 1]
+        if code == _core.CODE:
+            j0, h = _core.jac_lead(t, y, p, ip, d, r)
+            yp[j0] = y[j0] + h
+            h = yp[j0] - y[j0]
+            rhs(t, yp, p, ip, d, f1)
+            yp[j0] = y[j0]
+            for i in range(ny):
+                f1[i] = (f1[i] - f0[i]) / h
+            _core.jac_fill(t, y, p, ip, d, f1, J, r)
