@@ -18,13 +18,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from nppsim.errors import InputError
 from nppsim.units import TIME_UNITS, parse_quantity
 
 if TYPE_CHECKING:
-    from nppsim.plant.model import Model
+    from nppsim.plant.model import DesignView as Model
 
 MAX_TIME = 30 * 86400.0  # [s] a month of simulated time is the longest scenario accepted
 
@@ -144,7 +152,7 @@ class BankMove(Action):
 
     def check(self, model: Model, where: str = "", file: str | None = None) -> None:
         super().check(model, where, file)
-        names = model.core.bank_names
+        names = model.bank_names
         if self.bank not in names:
             raise InputError(
                 file,
@@ -306,6 +314,178 @@ class Control(Action):
         return y, d, entries
 
 
+# -- plant actions --------------------------------------------------------------------------------
+Area = quantity(("m2", "cm2"), 1e-6, 1.0, "0.01 cm2 to 1 m2", si="m2", display="cm2")
+LoadFraction = quantity(("%", "1"), 0.0, 1.1, "0 to 110 %", si="1", display="%")
+ClusterWorth = quantity(("pcm", "1"), 1e-5, 5e-3, "1 to 500 pcm", si="1", display="pcm")
+
+
+class _PlantAction(Action):
+    applies_to: ClassVar[tuple[str, ...]] = ("plant",)
+
+
+class PumpTrip(_PlantAction):
+    """Trip one reactor coolant pump: its motor loses supply and it coasts down."""
+
+    kind: Literal["pump_trip"] = "pump_trip"
+    label: ClassVar[str] = "Trip a coolant pump"
+    operator: ClassVar[bool] = False
+    pump: int = Field(ge=1, le=8)
+
+    def check(self, model: Model, where: str = "", file: str | None = None) -> None:
+        super().check(model, where, file)
+        model.check_index("pump", self.pump, f"{where}pump", file)
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.pump_power(t, y, d, self.pump, False, self.entry(t))
+
+
+class PumpStart(_PlantAction):
+    """Start one reactor coolant pump: its motor is switched on."""
+
+    kind: Literal["pump_start"] = "pump_start"
+    label: ClassVar[str] = "Start a coolant pump"
+    pump: int = Field(ge=1, le=8)
+
+    def check(self, model: Model, where: str = "", file: str | None = None) -> None:
+        super().check(model, where, file)
+        model.check_index("pump", self.pump, f"{where}pump", file)
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.pump_power(t, y, d, self.pump, True, self.entry(t))
+
+
+class TurbineTrip(_PlantAction):
+    """Turbine trip: stop valves close; the reactor trips above the design threshold."""
+
+    kind: Literal["turbine_trip"] = "turbine_trip"
+    label: ClassVar[str] = "Trip the turbine"
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.turbine_trip(t, y, d, self.entry(t))
+
+
+class LoadRejection(_PlantAction):
+    """Loss of the grid connection: the turbine runs on to house load."""
+
+    kind: Literal["load_rejection"] = "load_rejection"
+    label: ClassVar[str] = "Load rejection"
+    operator: ClassVar[bool] = False
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.load_rejection(t, y, d, self.entry(t))
+
+
+class FeedwaterPumpTrip(_PlantAction):
+    """Trip main feed pumps (two run at power)."""
+
+    kind: Literal["feedwater_pump_trip"] = "feedwater_pump_trip"
+    label: ClassVar[str] = "Trip feed pumps"
+    operator: ClassVar[bool] = False
+    count: int = Field(1, ge=1, le=4)
+
+    def check(self, model: Model, where: str = "", file: str | None = None) -> None:
+        super().check(model, where, file)
+        model.check_index("feed_pump", self.count, f"{where}count", file)
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.feed_pump_trip(t, y, d, self.count, self.entry(t))
+
+
+class LossOfOffsitePower(_PlantAction):
+    """Loss of off-site power: pumps, feed pumps, condenser and heaters lose supply."""
+
+    kind: Literal["loss_of_offsite_power"] = "loss_of_offsite_power"
+    label: ClassVar[str] = "Loss of off-site power"
+    operator: ClassVar[bool] = False
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.loss_of_offsite_power(t, y, d, self.entry(t))
+
+
+class SteamLineBreak(_PlantAction):
+    """A break of the steam line of one steam generator (choked steam flow to the atmosphere)."""
+
+    kind: Literal["steam_line_break"] = "steam_line_break"
+    label: ClassVar[str] = "Steam-line break"
+    operator: ClassVar[bool] = False
+    sg: int = Field(ge=1, le=8)
+    area: Area
+
+    def check(self, model: Model, where: str = "", file: str | None = None) -> None:
+        super().check(model, where, file)
+        model.check_index("sg", self.sg, f"{where}sg", file)
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.steam_line_break(t, y, d, self.sg, self.area, self.entry(t))
+
+
+class RodDrop(_PlantAction):
+    """One control cluster falls into the core: a fast insertion of its worth."""
+
+    kind: Literal["rod_drop"] = "rod_drop"
+    label: ClassVar[str] = "Dropped cluster"
+    operator: ClassVar[bool] = False
+    worth: ClusterWorth | None = None
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.rod_drop(t, y, d, self.worth, self.entry(t))
+
+
+class TurbineLoad(_PlantAction):
+    """Ramp the turbine's electric load setpoint (the turbine goes to power mode)."""
+
+    kind: Literal["turbine_load"] = "turbine_load"
+    label: ClassVar[str] = "Turbine load"
+    target: LoadFraction
+    rate: PowerRate
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.turbine_load(t, y, d, self.target, self.rate, self.entry(t))
+
+
+class SetpointChange(_PlantAction):
+    """Change a plant controller's setpoint, checked against the design's range:
+    ``primary_pressure`` and ``steam_pressure`` in MPa (or Pa, bar), ``sg_level`` and
+    ``pressurizer_level`` in m."""
+
+    kind: Literal["setpoint"] = "setpoint"
+    label: ClassVar[str] = "Controller setpoint"
+    controller: Literal["primary_pressure", "steam_pressure", "sg_level", "pressurizer_level"]
+    value: str
+
+    @staticmethod
+    def _units(controller: str) -> tuple[str, ...]:
+        return ("m", "cm") if controller.endswith("level") else ("MPa", "bar", "Pa", "kPa")
+
+    @field_validator("value")
+    @classmethod
+    def _has_unit(cls, v: str, info: ValidationInfo) -> str:
+        parse_quantity(v, cls._units(info.data.get("controller", "")))
+        return v
+
+    def si(self) -> float:
+        """The value in SI."""
+        return parse_quantity(self.value, self._units(self.controller))
+
+    def check(self, model: Model, where: str = "", file: str | None = None) -> None:
+        super().check(model, where, file)
+        lo, hi, unit = model.setpoint_range(self.controller)
+        if not lo <= self.si() <= hi:
+            scale = 1e6 if unit == "Pa" else 1.0
+            shown = "MPa" if unit == "Pa" else unit
+            raise InputError(
+                file,
+                f"{where}value",
+                self.value,
+                f"{self.controller} allowed {lo / scale:g} to {hi / scale:g} {shown} "
+                "(design trips and valve setpoints)",
+            )
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.set_setpoint(t, y, d, self.controller, self.si(), self.entry(t))
+
+
 #: every action class by kind
 REGISTRY: dict[str, type[Action]] = {}
 
@@ -330,6 +510,16 @@ for _cls in (
     PressureChange,
     PowerSetpoint,
     Control,
+    PumpTrip,
+    PumpStart,
+    TurbineTrip,
+    LoadRejection,
+    FeedwaterPumpTrip,
+    LossOfOffsitePower,
+    SteamLineBreak,
+    RodDrop,
+    TurbineLoad,
+    SetpointChange,
 ):
     register(_cls)
 
@@ -377,7 +567,7 @@ def describe(model: Model | None = None) -> list[dict[str, Any]]:
         desc = {
             "kind": kind,
             "label": cls.label or kind,
-            "description": (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " "),
+            "description": " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split()),
             "applies_to": list(cls.applies_to),
             "operator": cls.operator,
             "fields": fields,

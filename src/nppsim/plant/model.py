@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from nppsim.designs import Design
+from nppsim.errors import InputError
 from nppsim.plant import assemble
 from nppsim.plant.components.core import Core, ramp_value
 from nppsim.plant.components.protection import Protection
@@ -21,7 +22,61 @@ from nppsim.plant.network import Network
 _ROD_MODES = {AUTO: "auto", MANUAL: "manual", TRIPPED: "tripped"}
 
 
-class Model:
+class DesignView:
+    """What input checks need to know of a design as a model, without building it.
+
+    Parameters
+    ----------
+    design : Design
+        The design object.
+    kind : {"core", "plant"}
+        The model it is checked for.
+    """
+
+    def __init__(self, design: Design, kind: str = "core") -> None:
+        self.design = design
+        self.kind = kind
+
+    @property
+    def bank_names(self) -> list[str]:
+        """Names of the control-rod banks."""
+        return [b.name for b in self.design.rods.banks]
+
+    def count(self, what: str) -> int:
+        """How many pumps, steam generators or feed pumps the design has."""
+        if what in ("pump", "sg"):
+            return int(self.design.primary.loops) if self.design.primary else 0
+        if what == "feed_pump":
+            return 2
+        raise KeyError(what)
+
+    def check_index(self, what: str, k: int, field: str, file: str | None) -> None:
+        """Refuse a pump, steam generator or feed-pump number the design does not have."""
+        n = self.count(what)
+        names = {"pump": "pumps", "sg": "steam generators", "feed_pump": "feed pumps"}[what]
+        if not 1 <= k <= n:
+            raise InputError(file, field, k, f"{self.design.name} has {n} {names}: 1 to {n}")
+
+    def setpoint_range(self, controller: str) -> tuple[float, float, str]:
+        """Range the design allows for an operator setpoint (SI) and its unit."""
+        from nppsim.plant.plant import PlantModel
+
+        return PlantModel.setpoint_range_of(self.design, controller)
+
+    def refine_description(self, desc: dict[str, Any]) -> None:
+        """Put the design's own ranges and choices into an action's description."""
+        for f in desc["fields"]:
+            if desc["kind"] == "bank" and f["name"] == "bank":
+                f["choices"] = list(self.bank_names)
+            if f["name"] in ("pump", "sg") or (
+                desc["kind"] == "feedwater_pump_trip" and f["name"] == "count"
+            ):
+                what = "feed_pump" if f["name"] == "count" else f["name"]
+                f["min_si"], f["max_si"] = 1, self.count(what)
+                f["range"] = f"1 to {self.count(what)}"
+
+
+class Model(DesignView):
     """A design as a simulated system.
 
     Parameters
@@ -33,8 +88,7 @@ class Model:
     """
 
     def __init__(self, design: Design, kind: str = "core") -> None:
-        self.design = design
-        self.kind = kind
+        super().__init__(design, kind)
         if kind == "core":
             self.net: Network = assemble.core_network(design)
         else:
@@ -81,9 +135,3 @@ class Model:
 
     def set_turbine_mode(self, t: float, y: np.ndarray, d: np.ndarray, mode: str) -> Any:
         raise NotImplementedError("the core model has no turbine")
-
-    def refine_description(self, desc: dict[str, Any]) -> None:
-        """Put the design's own ranges and choices into an action's description."""
-        for f in desc["fields"]:
-            if desc["kind"] == "bank" and f["name"] == "bank":
-                f["choices"] = list(self.core.bank_names)

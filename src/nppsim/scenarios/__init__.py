@@ -25,283 +25,79 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     model_validator,
 )
 
+from nppsim.actions import (
+    MAX_TIME,
+    REGISTRY,
+    Action,
+    Boron,
+    Duration,
+    PowerFraction,
+    SetpointChange,
+    parse_action,
+)
 from nppsim.designs import Design, format_validation_error, load_design, read_toml
 from nppsim.errors import InputError
+from nppsim.plant.model import DesignView
 from nppsim.simulation import Event
 from nppsim.units import TIME_UNITS, parse_quantity
 
-MAX_DURATION = 30 * 86400.0  # [s] a month of simulated time is the longest scenario accepted
-
-
-def _q(
-    units: tuple[str, ...], lo: float = float("-inf"), hi: float = float("inf"), shown: str = ""
-) -> Any:
-    """A string quantity with a unit, parsed to SI and range-checked."""
-
-    def parse(v: Any) -> float:
-        x = parse_quantity(v, units)
-        if not lo <= x <= hi:
-            raise ValueError(f"outside the allowed range {shown}")
-        return x
-
-    return Annotated[float, BeforeValidator(parse)]
-
-
-Time = _q(TIME_UNITS, 0.0, MAX_DURATION, "0 to 30 d")
-Duration = _q(TIME_UNITS, 1e-3, MAX_DURATION, "1 ms to 30 d")
-Fraction = _q(("%", "1"), 0.0, 1.0, "0 to 100 %")
-FlowFraction = _q(("%", "1"), 0.0, 1.2, "0 to 120 %")
-PowerFraction = _q(("%", "1"), 0.01, 1.0, "1 % to 100 %")
-Reactivity = _q(("pcm", "1"), -0.2, 0.2, "-20 000 to 20 000 pcm")
-ReactivityRate = _q(("pcm/s", "1/s"), -1e-2, 1e-2, "-1000 to 1000 pcm/s")
-Boron = _q(("ppm",), 0.0, 5000.0, "0 to 5000 ppm")
-BoronRate = _q(("ppm/s", "ppm/min", "ppm/h"), 1e-6, 10.0, "0 to 10 ppm/s")
-Temperature = _q(("degC", "K"), 273.15, 620.0, "0 to 347 degC")
-Pressure = _q(("MPa", "bar", "Pa", "kPa"), 0.1e6, 22e6, "0.1 to 22 MPa")
-PowerRate = _q(("%/min", "%/s"), 1e-6, 0.2, "0 to 20 %/s")
-BankSpeed = _q(("%/s", "1/s"), 1e-5, 1.0, "0 to 100 %/s")
-Area = _q(("m2", "cm2"), 1e-6, 1.0, "0.01 cm2 to 1 m2")
-LoadFraction = _q(("%", "1"), 0.0, 1.1, "0 to 110 %")
-ClusterWorth = _q(("pcm", "1"), 1e-5, 5e-3, "1 to 500 pcm")
-
-
-class _Ev(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    time: Time
-    name: str = ""
-
-
-class Scram(_Ev):
-    """Manual reactor trip: all banks fall after the design's scram delay."""
-
-    kind: Literal["scram"]
-
-
-class BankMove(_Ev):
-    """Move one bank to a withdrawn fraction at its design speed (or ``speed``)."""
-
-    kind: Literal["bank"]
-    bank: str
-    target: Fraction
-    speed: BankSpeed | None = None
-
-
-class ReactivityStep(_Ev):
-    """Add a step of external reactivity."""
-
-    kind: Literal["reactivity_step"]
-    rho: Reactivity
-
-
-class ReactivityRamp(_Ev):
-    """Add external reactivity at a constant rate for a duration."""
-
-    kind: Literal["reactivity_ramp"]
-    rate: ReactivityRate
-    duration: Duration
-
-
-class BoronChange(_Ev):
-    """Change boron to a target at a rate (boration or dilution); boron control goes manual."""
-
-    kind: Literal["boron"]
-    target: Boron
-    rate: BoronRate
-
-
-class InletTemperature(_Ev):
-    """Change the coolant inlet temperature, as a step or a ramp over ``duration``."""
-
-    kind: Literal["inlet_temperature"]
-    target: Temperature
-    duration: Time = 0.0
-
-
-class Flow(_Ev):
-    """Change the coolant flow (fraction of nominal), as a step or a ramp over ``duration``."""
-
-    kind: Literal["flow"]
-    target: FlowFraction
-    duration: Time = 0.0
-
-
-class PressureChange(_Ev):
-    """Change the primary pressure, as a step or a ramp over ``duration``."""
-
-    kind: Literal["pressure"]
-    target: Pressure
-    duration: Time = 0.0
-
-
-class PowerSetpoint(_Ev):
-    """Ramp the power controller's setpoint to a target at a rate; rod control goes automatic."""
-
-    kind: Literal["power_setpoint"]
-    target: PowerFraction
-    rate: PowerRate
-
-
-class Control(_Ev):
-    """Switch rod control and/or boron control between automatic and manual; for the plant model
-    also the turbine controller between constant steam pressure and electric power."""
-
-    kind: Literal["control"]
-    rods: Literal["auto", "manual"] | None = None
-    boron: Literal["auto", "manual"] | None = None
-    turbine: Literal["pressure", "power"] | None = None
-
-
-class PumpTrip(_Ev):
-    """Trip one reactor coolant pump (plant model): its motor loses supply and it coasts down."""
-
-    kind: Literal["pump_trip"]
-    pump: int = Field(ge=1, le=8)
-
-
-class PumpStart(_Ev):
-    """Start one reactor coolant pump (plant model): its motor is switched on."""
-
-    kind: Literal["pump_start"]
-    pump: int = Field(ge=1, le=8)
-
-
-class TurbineTrip(_Ev):
-    """Turbine trip (plant model): stop valves close; reactor trip above the design threshold."""
-
-    kind: Literal["turbine_trip"]
-
-
-class LoadRejection(_Ev):
-    """Loss of the grid connection to house load (plant model): turbine to house load."""
-
-    kind: Literal["load_rejection"]
-
-
-class FeedwaterPumpTrip(_Ev):
-    """Trip main feed pumps (plant model); two run at power, each carries about 60 %."""
-
-    kind: Literal["feedwater_pump_trip"]
-    count: int = Field(1, ge=1, le=2)
-
-
-class LossOfOffsitePower(_Ev):
-    """Loss of off-site power (plant model): pumps, feed pumps, condenser, heaters lost."""
-
-    kind: Literal["loss_of_offsite_power"]
-
-
-class SteamLineBreak(_Ev):
-    """A break of the steam line of one steam generator (plant model), choked steam flow."""
-
-    kind: Literal["steam_line_break"]
-    sg: int = Field(ge=1, le=8)
-    area: Area
-
-
-class RodDrop(_Ev):
-    """One control cluster falls into the core (plant model): a fast insertion of its worth."""
-
-    kind: Literal["rod_drop"]
-    worth: ClusterWorth | None = None
-
-
-class SetpointChange(_Ev):
-    """Change a plant controller's setpoint (plant model), checked against the design's range:
-    ``primary_pressure`` and ``steam_pressure`` in MPa (or Pa, bar), ``sg_level`` and
-    ``pressurizer_level`` in m."""
-
-    kind: Literal["setpoint"]
-    controller: Literal["primary_pressure", "steam_pressure", "sg_level", "pressurizer_level"]
-    value: str
-
-    @model_validator(mode="after")
-    def _unit(self) -> SetpointChange:
-        units = ("m", "cm") if self.controller.endswith("level") else ("MPa", "bar", "Pa", "kPa")
-        parse_quantity(self.value, units)
-        return self
-
-    def si(self) -> float:
-        units = ("m", "cm") if self.controller.endswith("level") else ("MPa", "bar", "Pa", "kPa")
-        return parse_quantity(self.value, units)
-
-
-class TurbineLoad(_Ev):
-    """Ramp the turbine's electric load setpoint (plant model; turbine goes to power mode)."""
-
-    kind: Literal["turbine_load"]
-    target: LoadFraction
-    rate: PowerRate
-
-
-_CORE_KINDS = (
-    Scram,
-    BankMove,
-    ReactivityStep,
-    ReactivityRamp,
-    BoronChange,
-    InletTemperature,
-    Flow,
-    PressureChange,
-    PowerSetpoint,
-    Control,
-)
-_PLANT_KINDS = (
-    PumpTrip,
-    PumpStart,
-    TurbineTrip,
-    LoadRejection,
-    FeedwaterPumpTrip,
-    LossOfOffsitePower,
-    SteamLineBreak,
-    RodDrop,
-    TurbineLoad,
-    SetpointChange,
-)
-
-EventSpec = Annotated[
-    Scram
-    | BankMove
-    | ReactivityStep
-    | ReactivityRamp
-    | BoronChange
-    | InletTemperature
-    | Flow
-    | PressureChange
-    | PowerSetpoint
-    | Control
-    | PumpTrip
-    | PumpStart
-    | TurbineTrip
-    | LoadRejection
-    | FeedwaterPumpTrip
-    | LossOfOffsitePower
-    | SteamLineBreak
-    | RodDrop
-    | TurbineLoad
-    | SetpointChange,
-    Field(discriminator="kind"),
-]
-
-EVENT_KINDS = {
-    m.model_fields["kind"].annotation.__args__[0]: m  # type: ignore[union-attr]
-    for m in (*_CORE_KINDS, *_PLANT_KINDS)
-}
-PLANT_ONLY_KINDS = {
-    m.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
-    for m in _PLANT_KINDS
-}
-CORE_ONLY_KINDS = {"inlet_temperature", "flow", "pressure"}
+MAX_DURATION = MAX_TIME  # [s] a month of simulated time is the longest scenario accepted
+
+#: every action kind a scenario event may have (the action registry)
+EVENT_KINDS = REGISTRY
+
+
+class ScheduledAction(BaseModel):
+    """A scenario event: an action (:mod:`nppsim.actions`) at a time [s]."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    time: float
+    action: Action
+
+    @property
+    def kind(self) -> str:
+        return self.action.kind
+
+    @property
+    def name(self) -> str:
+        return self.action.name
+
+
+def _parse_event(raw: Any, i: int) -> ScheduledAction:
+    if not isinstance(raw, dict):
+        raise ValueError(f"events[{i}] must be a table")
+    data = dict(raw)
+    if "time" not in data:
+        raise _FieldError(f"events[{i}].time", "<missing>", "Field required")
+    try:
+        time = parse_quantity(data.pop("time"), TIME_UNITS)
+    except ValueError as e:
+        raise _FieldError(f"events[{i}].time", raw.get("time"), str(e)) from None
+    if not 0.0 <= time <= MAX_DURATION:
+        raise _FieldError(
+            f"events[{i}].time", raw.get("time"), "outside the allowed range 0 to 30 d"
+        )
+    try:
+        action = parse_action(data, where=f"events[{i}].")
+    except InputError as e:
+        raise _FieldError(e.field, e.value, e.allowed) from None
+    return ScheduledAction(time=time, action=action)
+
+
+class _FieldError(ValueError):
+    def __init__(self, field: str, value: Any, msg: str) -> None:
+        super().__init__(msg)
+        self.field, self.value, self.msg = field, value, msg
 
 
 class ScenarioInfo(BaseModel):
@@ -330,7 +126,7 @@ class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     scenario: ScenarioInfo
     initial: Initial
-    events: list[EventSpec] = []
+    events: list[ScheduledAction] = []
     path: str = ""
     raw: dict[str, Any] = {}
 
@@ -355,21 +151,37 @@ class Scenario(BaseModel):
     def design_obj(self) -> Design:
         return load_design(self.scenario.design)
 
+    def actions(self) -> list[tuple[float, Action]]:
+        """The events as (time [s], action) pairs, for the engine."""
+        return [(ev.time, ev.action) for ev in self.events]
+
     def to_events(self) -> list[Event]:
-        """The events as simulation events (SI parameters)."""
+        """The events as the previous model's events (SI parameters)."""
         out = []
         for i, ev in enumerate(self.events):
-            params = ev.model_dump(exclude={"time", "name", "kind"}, exclude_none=True)
-            if isinstance(ev, SetpointChange):
-                params["value"] = ev.si()
-            out.append(Event(ev.time, ev.kind, ev.name or f"{ev.kind}#{i}", params))
+            a = ev.action
+            params = a.model_dump(exclude={"name", "kind"}, exclude_none=True)
+            if isinstance(a, SetpointChange):
+                params["value"] = a.si()
+            out.append(Event(ev.time, a.kind, a.name or f"{a.kind}#{i}", params))
         return out
 
 
 def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scenario:
-    """Validate a scenario dict; check it against its design (banks, design name)."""
+    """Validate a scenario dict; check its events against its design (banks, pumps, ranges)."""
+    if not isinstance(data, dict):
+        raise InputError(file, "<file>", "?", "a scenario is a TOML table")
+    raw_events = data.get("events", [])
+    if not isinstance(raw_events, list):
+        raise InputError(file, "events", "{...}", "events is a list of [[events]] tables")
     try:
-        sc = Scenario.model_validate({**data, "path": str(file or ""), "raw": data})
+        events = [_parse_event(ev, i) for i, ev in enumerate(raw_events)]
+    except _FieldError as e:
+        raise InputError(file, e.field, e.value, e.msg) from None
+    try:
+        sc = Scenario.model_validate(
+            {**data, "events": events, "path": str(file or ""), "raw": data}
+        )
     except ValidationError as e:
         field, value, msg = format_validation_error(e)
         raise InputError(file, field, value, msg) from None
@@ -384,47 +196,13 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
             sc.scenario.design,
             "this design has ratings only (no core data); choose one with dynamics",
         )
-    banks = [b.name for b in design.rods.banks]
     model = sc.scenario.model
-    loops = _plant_loops(design, file) if model == "plant" else 0
+    if model == "plant":
+        _plant_loops(design, file)
+    view = DesignView(design, model)
     for i, ev in enumerate(sc.events):
-        if isinstance(ev, BankMove) and ev.bank not in banks:
-            raise InputError(
-                file, f"events[{i}].bank", ev.bank, f"banks of {design.name}: {', '.join(banks)}"
-            )
-        if model == "core" and (
-            ev.kind in PLANT_ONLY_KINDS or (isinstance(ev, Control) and ev.turbine is not None)
-        ):
-            raise InputError(
-                file, f"events[{i}].kind", ev.kind, 'a plant event: set scenario.model = "plant"'
-            )
-        if model == "plant" and ev.kind in CORE_ONLY_KINDS:
-            allowed = ", ".join(sorted(set(EVENT_KINDS) - CORE_ONLY_KINDS))
-            raise InputError(
-                file,
-                f"events[{i}].kind",
-                ev.kind,
-                f"a core boundary condition, computed by the plant model (allowed: {allowed})",
-            )
-        if isinstance(ev, SetpointChange) and model == "plant":
-            lo, hi, unit = _setpoint_range(design, ev.controller)
-            if not lo <= ev.si() <= hi:
-                scale = 1e6 if unit == "Pa" else 1.0
-                shown = "MPa" if unit == "Pa" else unit
-                raise InputError(
-                    file,
-                    f"events[{i}].value",
-                    ev.value,
-                    f"{ev.controller} allowed {lo / scale:g} to {hi / scale:g} {shown} "
-                    "(design trips and valve setpoints)",
-                )
-        for fld in ("pump", "sg"):
-            k = getattr(ev, fld, None)
-            if k is not None and not 1 <= k <= loops:
-                what = "pumps" if fld == "pump" else "steam generators"
-                raise InputError(
-                    file, f"events[{i}].{fld}", k, f"{design.name} has {loops} {what}: 1 to {loops}"
-                )
+        ev.action.check(view, f"events[{i}].", str(file) if file else None)
+    loops = view.count("pump") if model == "plant" else 0
     for k in sc.initial.pumps_off:
         if model != "plant" or not 1 <= k <= loops:
             raise InputError(
