@@ -112,7 +112,28 @@ def _group_rows(group: str) -> pd.DataFrame:
     return rows[rows.construction_start.notna()]
 
 
-def durations(group: str, restart: bool = True) -> tuple[np.ndarray, np.ndarray]:
+@cache
+def updates() -> pd.DataFrame:
+    """Events after :data:`DATA_DATE` from ``refclass_updates.csv``, one row per unit.
+
+    ``event`` is ``commercial_operation`` (the unit finished on ``date``) or ``unfinished_on``
+    (the unit was known to be unfinished on ``date``: it is censored there instead of at the data
+    date). Every row has its source, source date and confidence tag.
+    """
+    u = pd.read_csv(data_path("refclass_updates.csv"), parse_dates=["date"])
+    if u.name.duplicated().any():
+        raise ValueError("refclass_updates.csv: one row per unit")
+    return u.set_index("name")
+
+
+def refreshed_until() -> date:
+    """Latest date of any update (the refreshed table's effective data date, per unit)."""
+    return updates().date.max().date()
+
+
+def durations(
+    group: str, restart: bool = True, refresh: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Construction durations of a group, to commercial operation.
 
     Parameters
@@ -121,6 +142,10 @@ def durations(group: str, restart: bool = True) -> tuple[np.ndarray, np.ndarray]
         A key of :data:`GROUPS`.
     restart : bool
         Measure the units in :data:`RESTARTS` from their restart date.
+    refresh : bool
+        Apply :func:`updates`: completions since the data date count as finished, and units known
+        to be unfinished at a later date are censored at that date. Units without an update stay
+        censored at :data:`DATA_DATE` (nothing is assumed about them).
 
     Returns
     -------
@@ -130,6 +155,7 @@ def durations(group: str, restart: bool = True) -> tuple[np.ndarray, np.ndarray]
         (no elapsed time) are left out.
     """
     rows = _group_rows(group)
+    upd = updates() if refresh else None
     done, cens = [], []
     for r in rows.itertuples():
         start = (
@@ -140,6 +166,13 @@ def durations(group: str, restart: bool = True) -> tuple[np.ndarray, np.ndarray]
         if pd.notna(r.commercial_operation):
             done.append(_years(start, r.commercial_operation))
         elif bool(r.censored_commercial) and pd.notna(r.years_elapsed_at_data_date):
+            if upd is not None and r.name in upd.index:
+                ev = upd.loc[r.name]
+                if ev.event == "commercial_operation":
+                    done.append(_years(start, ev.date))
+                    continue
+                cens.append(_years(start, max(ev.date, pd.Timestamp(DATA_DATE))))
+                continue
             cens.append(_years(start, pd.Timestamp(DATA_DATE)))
     return np.asarray(done), np.asarray(cens)
 
@@ -247,7 +280,7 @@ def fit_lognormal(completed: Sequence[float], censored: Sequence[float] = ()) ->
     )
 
 
-def fit_group(group: str, restart: bool = True) -> LognormalFit:
+def fit_group(group: str, restart: bool = True, refresh: bool = True) -> LognormalFit:
     """Lognormal fit to a group's construction durations (start to commercial operation).
 
     Parameters
@@ -256,9 +289,66 @@ def fit_group(group: str, restart: bool = True) -> LognormalFit:
         A key of :data:`GROUPS`.
     restart : bool
         Measure Bushehr-1 from its 1995 restart (:data:`RESTARTS`).
+    refresh : bool
+        Apply the updates since the data date (:func:`updates`).
     """
-    done, cens = durations(group, restart)
+    done, cens = durations(group, restart, refresh)
     return fit_lognormal(done, cens)
+
+
+def group_table(refresh: bool = True) -> pd.DataFrame:
+    """Fits of every group: counts, median, sigma, predictive sigma, P10 and P90 [yr]."""
+    rows = []
+    for g, (label, _) in GROUPS.items():
+        f = fit_group(g, refresh=refresh)
+        rows.append(
+            {
+                "group": g,
+                "description": label,
+                "finished": f.n_completed,
+                "unfinished": f.n_censored,
+                "median_yr": f.median,
+                "sigma": f.sigma,
+                "sigma_predictive": f.sigma_predictive,
+                "p10_yr": f.p10,
+                "p90_yr": f.p90,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def cross_site_correlation(max_lag: float = 3.0) -> tuple[float, int]:
+    """Correlation of ln(duration) between finished units of one country at different sites.
+
+    Pairs of units in the same country, at different sites, started less than ``max_lag`` years
+    apart, both finished; each pair counted in both orders (a symmetric estimate). It measures how
+    much a country-wide factor (policy, finance, industry, regulator) moves the durations of
+    separate projects: the evidence for the programme's common schedule factor.
+
+    Returns (Pearson correlation, number of distinct pairs).
+    """
+    d = table("construction_durations.csv")
+    d = d[
+        d.construction_start.notna()
+        & ~d.name.isin(_EXCLUDED)
+        & d.duration_to_commercial_yr.notna()
+        & (d.duration_to_commercial_yr > 0)
+    ].copy()
+    d["site"] = d.name.str.replace(r"[- ]?\d+( \(.*\))?$", "", regex=True)
+    xs: list[float] = []
+    ys: list[float] = []
+    for _, g in d.groupby("country"):
+        for a, b in itertools.combinations(list(g.itertuples()), 2):
+            if a.site == b.site:
+                continue
+            if abs(_years(a.construction_start, b.construction_start)) < max_lag:
+                la, lb = (
+                    math.log(a.duration_to_commercial_yr),
+                    math.log(b.duration_to_commercial_yr),
+                )
+                xs += [la, lb]
+                ys += [lb, la]
+    return float(np.corrcoef(xs, ys)[0, 1]), len(xs) // 2
 
 
 def _site_pairs(max_lag: float) -> pd.DataFrame:
