@@ -503,3 +503,92 @@ def commissioning_load_factor(group: str = "a") -> tuple[float, int]:
             time += connected
             n += 1
     return energy / time, n
+
+
+BACKTEST_GROUPS = ("a", "c", "c_non_china", "all_vver")
+
+
+def backtest(group: str, min_completed: int = 5, restart: bool = True) -> pd.DataFrame:
+    """Forecast each finished unit's duration from what was known at its construction start.
+
+    For every unit of ``group`` with a commercial-operation date (refreshed table), the lognormal is
+    fitted (censored maximum likelihood, :func:`fit_lognormal`) to the other units of the group
+    started before it: those finished by that date count with their durations, those still
+    unfinished then are censored at their age on that date. The forecast is the predictive
+    lognormal (median, predictive sigma); the outcome falls inside when P10 <= actual <= P90.
+    Units whose information set has fewer than ``min_completed`` completions are skipped.
+
+    Returns
+    -------
+    DataFrame
+        ``name``, ``start``, ``actual_yr``, ``n_completed``, ``n_censored``, ``median_yr``,
+        ``p10_yr``, ``p90_yr``, ``inside`` (bool), ``side`` (``below``, ``inside``, ``above``).
+    """
+    rows_g = _group_rows(group).copy()
+    upd = updates()
+    starts, ends = [], []
+    for r in rows_g.itertuples():
+        s = (
+            pd.Timestamp(RESTARTS[r.name])
+            if restart and r.name in RESTARTS
+            else r.construction_start
+        )
+        end = r.commercial_operation
+        if pd.isna(end) and r.name in upd.index and upd.loc[r.name].event == "commercial_operation":
+            end = upd.loc[r.name].date
+        starts.append(s)
+        ends.append(end)
+    rows_g["start"] = starts
+    rows_g["end"] = ends
+    out = []
+    for r in rows_g.itertuples():
+        if pd.isna(r.end):
+            continue
+        t0 = r.start
+        known = rows_g[(rows_g.start < t0) & (rows_g.name != r.name)]
+        done = [
+            _years(k.start, k.end) for k in known.itertuples() if pd.notna(k.end) and k.end <= t0
+        ]
+        cens = [
+            _years(k.start, t0)
+            for k in known.itertuples()
+            if (pd.isna(k.end) or k.end > t0) and _years(k.start, t0) > 0
+        ]
+        if len(done) < min_completed:
+            continue
+        f = fit_lognormal(done, cens)
+        actual = _years(t0, r.end)
+        side = "below" if actual < f.p10 else "above" if actual > f.p90 else "inside"
+        out.append(
+            {
+                "name": r.name,
+                "start": t0.date().isoformat(),
+                "actual_yr": actual,
+                "n_completed": f.n_completed,
+                "n_censored": f.n_censored,
+                "median_yr": f.median,
+                "p10_yr": f.p10,
+                "p90_yr": f.p90,
+                "inside": side == "inside",
+                "side": side,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def backtest_summary(groups: Sequence[str] = BACKTEST_GROUPS) -> pd.DataFrame:
+    """Coverage of the P10-P90 band per group: share inside (0.80 expected), below and above."""
+    rows = []
+    for g in groups:
+        b = backtest(g)
+        n = len(b)
+        rows.append(
+            {
+                "group": g,
+                "forecasts": n,
+                "inside_p10_p90": float(b.inside.mean()) if n else float("nan"),
+                "below_p10": float((b.side == "below").mean()) if n else float("nan"),
+                "above_p90": float((b.side == "above").mean()) if n else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
