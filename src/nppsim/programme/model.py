@@ -529,35 +529,46 @@ def simulate(
             retire = np.minimum(retire, t_status)  # an operating unit 'cancelled' closes now
         dates[u.id] = {"start": start, "grid": grid, "commercial": comm, "retire": retire}
 
-        cap_t, e = _energy(
-            p_net,
-            grid,
-            comm,
-            retire,
-            a,
-            b,
-            mid,
-            cf_comm=klass.commissioning_load_factor.si,
-            ramp=np.asarray(klass.ramp_up.si_list),
-            avail=samplers[klass.availability],
-            u_avail=u_avail,
-            interval=rating.refuelling_interval.si,
-            outage=rating.refuelling_outage.si,
-        )
-        if u.record is not None:
-            idx = np.searchsorted(years, u.record.years)
-            ok = (idx < years.size) & (years[np.minimum(idx, years.size - 1)] == u.record.years)
-            lf = np.asarray(u.record.load_factor.si_list)[ok]
-            e[:, idx[ok]] = lf * p_net * length[idx[ok]]
-            if ok.any():
-                recorded_until = max(recorded_until, int(years[idx[ok]].max()))
-        capacity += cap_t / length
-        energy += e
+        # only samples in which the unit is built, and years from its earliest grid connection
+        live = np.nonzero(~never)[0]
+        rows_l: slice | np.ndarray = slice(None) if live.size == n else live
+        j0 = int(np.searchsorted(b, grid[live].min(), side="right")) if live.size else years.size
+        if j0 < years.size:
+            cap_t, e = _energy(
+                p_net,
+                grid[rows_l],
+                comm[rows_l],
+                retire[rows_l],
+                a[j0:],
+                b[j0:],
+                mid[j0:],
+                cf_comm=klass.commissioning_load_factor.si,
+                ramp=np.asarray(klass.ramp_up.si_list),
+                avail=samplers[klass.availability],
+                u_avail=u_avail[rows_l, j0:],
+                interval=rating.refuelling_interval.si,
+                outage=rating.refuelling_outage.si,
+            )
+            if u.record is not None:
+                ry = np.asarray(u.record.years)
+                ok = (ry >= years[j0]) & (ry <= years[-1])
+                cols = ry[ok] - years[j0]
+                lf = np.asarray(u.record.load_factor.si_list)[ok]
+                e[:, cols] = lf * p_net * length[j0:][cols]
+                if ok.any():
+                    recorded_until = max(recorded_until, int(ry[ok].max()))
+            capacity[rows_l, j0:] += cap_t / length[j0:]
+            energy[rows_l, j0:] += e
+        else:
+            e = np.zeros((0, 0))
 
         # fuel cycle: reloads as they burn, the first core at first fuel load, the last core out
         m_core = rating.fuel_loading.si
         acc = by_design.setdefault(u.design, _FuelAcc(np.zeros(shape), [], []))
-        acc.reload_energy += e * (rating.power_thermal.si / p_net) / rating.discharge_burnup.si
+        if j0 < years.size:
+            acc.reload_energy[rows_l, j0:] += (
+                e * (rating.power_thermal.si / p_net) / rating.discharge_burnup.si
+            )
         load_at = (
             np.full(n, date_to_s(u.first_fuel_load.date)) if u.first_fuel_load else grid - lead
         )
