@@ -30,9 +30,9 @@ value = { value = 2, unit = "yr", source = "test", confidence = "E", note = "tes
 
 def test_two_year_stop_shifts_p50_of_every_unit_under_construction(tmp_path: Path) -> None:
     """The bar: a 2-year suspension of all construction shifts each P50 by about 2 years."""
-    base = simulate(load_programme("iran"), samples=4000, until=2060, seed=5)
+    base = simulate(load_programme("iran"), samples=2500, until=2060, seed=5)
     wi = write_toml(tmp_path / "w.toml", STOP_2027)
-    res = simulate(load_programme("iran", wi), samples=4000, until=2060, seed=5)
+    res = simulate(load_programme("iran", wi), samples=2500, until=2060, seed=5)
     t_stop = s_to_year(np.array([date_to_s(__import__("datetime").date(2027, 6, 1))]))[0]
     for u in base.programme.units:
         if u.status != "under construction":
@@ -44,7 +44,7 @@ def test_two_year_stop_shifts_p50_of_every_unit_under_construction(tmp_path: Pat
         assert np.array_equal(s[~later], b[~later]), u.id
         assert np.median(s) - np.median(b) == pytest.approx(2.0, abs=0.1), u.id
     # the shipped what-if does the same from 2027-01-01
-    shipped = simulate(load_programme("iran", "suspension-2y-2027"), samples=4000, seed=5)
+    shipped = simulate(load_programme("iran", "suspension-2y-2027"), samples=2500, seed=5)
     for uid in ("bushehr-2", "bushehr-3"):
         shift = np.median(shipped.commercial_year(uid)) - np.median(base.commercial_year(uid))
         assert shift == pytest.approx(2.0, abs=0.1)
@@ -62,13 +62,13 @@ def test_a_start_inside_a_stop_waits_for_its_end(tmp_path: Path) -> None:
 
 def test_the_2026_stop_is_conditioned_on_what_is_known() -> None:
     case = load_programme("iran")
-    res = simulate(case, samples=3000, seed=1)
+    res = simulate(case, samples=2000, seed=1)
     s = case.programme.suspensions[0]
     d = res.suspension_duration[s.id]
     known = date_to_s(s.known_until) - date_to_s(s.start)
     assert np.all(d >= known - 1e-6)
     # removing it brings Bushehr 2 forward by about the stop's median duration, not more
-    res0 = simulate(load_programme("iran", "no-war-stop"), samples=3000, seed=1)
+    res0 = simulate(load_programme("iran", "no-war-stop"), samples=2000, seed=1)
     shift = np.median(res.commercial_year("bushehr-2")) - np.median(
         res0.commercial_year("bushehr-2")
     )
@@ -82,10 +82,10 @@ def test_common_factor_correlates_projects_as_specified(tmp_path: Path) -> None:
         '[set]\n"shocks.go_ahead_weight.value" = 0.8\n"shocks.schedule_weight.value" = 0.4\n',
     )
     case = load_programme("iran", wi)
-    res = simulate(case, samples=20000, until=2060, seed=3)
+    res = simulate(case, samples=10000, until=2060, seed=3)
     h, s = res.proceed["hormoz"], res.proceed["smr"]
-    assert h.mean() == pytest.approx(0.6, abs=0.015)
-    assert s.mean() == pytest.approx(0.4, abs=0.015)
+    assert h.mean() == pytest.approx(0.6, abs=0.02)
+    assert s.mean() == pytest.approx(0.4, abs=0.02)
     # P(both) of two latent normals with correlation 0.8 (bivariate normal orthant)
     z1, z2 = special.ndtri(0.6), special.ndtri(0.4)
     rng = np.random.default_rng(0)
@@ -93,7 +93,7 @@ def test_common_factor_correlates_projects_as_specified(tmp_path: Path) -> None:
     p_both = np.mean((x[:, 0] < z1) & (x[:, 1] < z2))
     assert np.mean(h & s) == pytest.approx(p_both, abs=0.015)
     assert np.mean(h & s) > 0.6 * 0.4 + 0.1  # far from independence
-    base = simulate(load_programme("iran"), samples=20000, until=2060, seed=3)
+    base = simulate(load_programme("iran"), samples=10000, until=2060, seed=3)
     assert np.mean(base.proceed["hormoz"] & base.proceed["smr"]) < np.mean(h & s)
 
 
@@ -102,7 +102,7 @@ def test_independent_projects_when_weights_are_zero(tmp_path: Path) -> None:
         tmp_path / "w.toml",
         '[set]\n"shocks.go_ahead_weight.value" = 0.0\n"shocks.schedule_weight.value" = 0.0\n',
     )
-    res = simulate(load_programme("iran", wi), samples=20000, until=2060, seed=4)
+    res = simulate(load_programme("iran", wi), samples=10000, until=2060, seed=4)
     h, s = res.proceed["hormoz"], res.proceed["smr"]
     assert np.mean(h & s) == pytest.approx(h.mean() * s.mean(), abs=0.01)
 

@@ -83,7 +83,8 @@ def _cell(arr: np.ndarray, scale: float = 1.0, digits: int = 1) -> str:
     if arr.size == 0:
         return "n/a"
     p10, p50, p90 = np.quantile(arr, list(QUANTILES.values()))
-    return f"mean {arr.mean():,.{digits}f}; P50 {p50:,.{digits}f} ({p10:,.{digits}f}-{p90:,.{digits}f})"
+    d = digits
+    return f"mean {arr.mean():,.{d}f}; P50 {p50:,.{d}f} ({p10:,.{d}f}-{p90:,.{d}f})"
 
 
 def milestone_years(res: ProgrammeResult) -> list[int]:
@@ -125,11 +126,12 @@ def print_summary(res: ProgrammeResult, console: Console, elapsed: float | None 
     info = prog.programme
     tab = sample_table(res)
     ts = target_summary(res)
+    cap_t = ts["capacity_at_date_mwe"]
     console.print(
         f"[bold]Official target: {ts['name']} ({ts['capacity_mwe']:,.0f} MWe by {ts['by']}): "
         f"P(met) = {ts['p_met']:.3f}[/bold]. Net capacity in service then: mean "
-        f"{ts['capacity_at_date_mwe']['mean']:,.0f} MWe, P50 {ts['capacity_at_date_mwe']['p50']:,.0f}"
-        f" (P10-P90 {ts['capacity_at_date_mwe']['p10']:,.0f}-{ts['capacity_at_date_mwe']['p90']:,.0f})"
+        f"{cap_t['mean']:,.0f} MWe, P50 {cap_t['p50']:,.0f}"
+        f" (P10-P90 {cap_t['p10']:,.0f}-{cap_t['p90']:,.0f})"
         f"; all units modelled add up to {ts['max_modelled_mwe']:,.0f} MWe, announced beyond them "
         f"{ts['pipeline_mwe']:,.0f} MWe.",
         soft_wrap=True,
@@ -182,7 +184,8 @@ def print_summary(res: ProgrammeResult, console: Console, elapsed: float | None 
         else f"marginal plant ({d.marginal.fuel}, efficiency {d.marginal.efficiency.si:.0%})"
     )
     console.print(
-        f"Cumulative {y0}-{res.until}: generation {_cell(tab['generation_cum_twh'][:, -1], digits=0)}"
+        f"Cumulative {y0}-{res.until}: generation "
+        f"{_cell(tab['generation_cum_twh'][:, -1], digits=0)}"
         f" TWh; gas saved {_cell(tab['gas_saved_cum_bcm'][:, -1])} bcm; liquid fuel saved "
         f"{_cell(tab['liquid_saved_cum_bnl'][:, -1])} GL; CO2 avoided "
         f"{_cell(tab['co2_avoided_cum_mt'][:, -1], digits=0)} Mt; natural uranium "
@@ -267,7 +270,8 @@ def print_summary(res: ProgrammeResult, console: Console, elapsed: float | None 
         kt.add_row(
             row.unit,
             f"{row.capital_busd_mean:,.1f}",
-            f"{row.capital_busd_p50:,.1f} ({row.capital_busd_p10:,.1f}-{row.capital_busd_p90:,.1f})",
+            f"{row.capital_busd_p50:,.1f} "
+            f"({row.capital_busd_p10:,.1f}-{row.capital_busd_p90:,.1f})",
             f"{row.lcoe_usd_per_mwh_mean:,.0f}",
             f"{row.lcoe_usd_per_mwh_p50:,.0f} ({row.lcoe_usd_per_mwh_p10:,.0f}-"
             f"{row.lcoe_usd_per_mwh_p90:,.0f})",

@@ -36,11 +36,11 @@ derivations):
   tau_c = |[g, c) ∩ y| the commissioning time at load factor f_c, tau_o = |[c, r) ∩ y| the operating
   time, tau_r the refuelling-outage time in it (an outage of length D closing each cycle of length
   I), R_k the ramp-up factor of operating year k = floor(mid_y - c) (1 beyond the table).
-* capacity, year average: C_y = sum_u P_net (tau_c + tau_o) / (b_y - a_y), so E_y <= C_y (b_y - a_y).
+* capacity, year average: C_y = sum_u P_net (tau_c + tau_o) / (b_y - a_y); E_y <= C_y (b_y - a_y).
 * recorded years replace (4) by E = LF P_net (b_y - a_y), LF the recorded load factor.
 * fuel: the first core M_0 at first fuel load, then reloads E P_th / (P_net B) with B the discharge
-  burnup [J/kg]; natural uranium, conversion and SWU by :mod:`nppsim.programme.fuelcycle`; spent fuel
-  discharged = reloads, plus the core at retirement.
+  burnup [J/kg]; natural uranium, conversion and SWU by :mod:`nppsim.programme.fuelcycle`; spent
+  fuel discharged = reloads, plus the core at retirement.
 * cost: :mod:`nppsim.programme.costs`; displaced fuel and CO2: :mod:`nppsim.programme.displaced`.
 
 Random numbers come from one stream per unit, project, suspension and for the programme factor,

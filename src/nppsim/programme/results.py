@@ -425,7 +425,7 @@ def metadata(res: ProgrammeResult) -> dict[str, Any]:
 def write_outputs(
     res: ProgrammeResult, out: Path, plots: bool = True, excel: bool = False
 ) -> dict[str, Path]:
-    """Write the run's tables (CSV and Parquet), ``programme.json``, the plots and, optionally, Excel.
+    """Write the run's tables (CSV, Parquet), ``programme.json``, the plots and, optionally, Excel.
 
     Parameters
     ----------
