@@ -213,10 +213,10 @@ def _register_optional() -> None:
     else:
         app.command("validate")(validate)
     try:
-        from nppsim.programme.cli import programme
+        from nppsim.programme.cli import programme_app
     except ImportError:  # pragma: no cover - programme package not built yet
         return
-    app.command("programme")(programme)
+    app.add_typer(programme_app, name="programme")
 
 
 _register_optional()
