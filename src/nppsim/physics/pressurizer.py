@@ -25,8 +25,7 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
-import CoolProp.CoolProp as CP
-
+from nppsim.physics._coolprop import coolprop, state
 from nppsim.physics.turbine import choked_steam_flow, orifice_flow, proportional_lift
 
 __all__ = [
@@ -50,9 +49,6 @@ PRESSURE_MIN = 1.0e3  # [Pa]
 PRESSURE_MAX = 21.9e6  # [Pa]
 # Critical density of water (IAPWS-95): separates "liquid-like" from "vapour-like" single phase.
 _RHO_CRITICAL = 322.0  # [kg/m3]
-
-_WATER = CP.AbstractState("IF97", "Water")
-_WATER95 = CP.AbstractState("HEOS", "Water")
 
 
 class SaturationProperties(NamedTuple):
@@ -103,12 +99,14 @@ def saturation_properties(pressure: float) -> SaturationProperties:
     SaturationProperties
         T_sat and the liquid (f) and vapour (g) densities, internal energies and enthalpies.
     """
-    _WATER.update(CP.PQ_INPUTS, pressure, 0.0)
-    t = _WATER.T()
-    rho_f, u_f, h_f = _WATER.rhomass(), _WATER.umass(), _WATER.hmass()
-    _WATER.update(CP.PQ_INPUTS, pressure, 1.0)
+    cp = coolprop()
+    water = state("pressurizer")
+    water.update(cp.PQ_INPUTS, pressure, 0.0)
+    t = water.T()
+    rho_f, u_f, h_f = water.rhomass(), water.umass(), water.hmass()
+    water.update(cp.PQ_INPUTS, pressure, 1.0)
     return SaturationProperties(
-        pressure, t, rho_f, _WATER.rhomass(), u_f, _WATER.umass(), h_f, _WATER.hmass()
+        pressure, t, rho_f, water.rhomass(), u_f, water.umass(), h_f, water.hmass()
     )
 
 
@@ -165,8 +163,10 @@ def _single_phase(mass: float, volume: float, u: float, liquid: bool) -> Saturat
     (CoolProp HEOS) solves (rho, u) directly. It is slower (about 0.2 ms) but only runs in the rare
     single-phase states. IF97 and IAPWS-95 agree to about 1e-4 at the phase boundary.
     """
-    _WATER95.update(CP.DmassUmass_INPUTS, mass / volume, u)
-    p, t, h, rho = _WATER95.p(), _WATER95.T(), _WATER95.hmass(), _WATER95.rhomass()
+    cp = coolprop()
+    water95 = state("pressurizer.95", "HEOS")
+    water95.update(cp.DmassUmass_INPUTS, mass / volume, u)
+    p, t, h, rho = water95.p(), water95.T(), water95.hmass(), water95.rhomass()
     if liquid:
         return SaturatedVolumeState(p, t, 0.0, 0.0, mass, 0.0, volume, h, h, rho, rho, "liquid")
     return SaturatedVolumeState(p, t, 1.0, 1.0, 0.0, mass, 0.0, h, h, rho, rho, "vapour")

@@ -27,10 +27,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import CoolProp.CoolProp as CP
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
+
+from nppsim.physics._coolprop import coolprop, state
 
 __all__ = [
     "SteamGeneratorGeometry",
@@ -43,8 +44,6 @@ __all__ = [
     "secondary_derivatives",
     "segment_area",
 ]
-
-_WATER = CP.AbstractState("IF97", "Water")
 
 
 @dataclass(frozen=True)
@@ -301,13 +300,17 @@ def node_heat_flows(
 
 
 def _temperature_ph(pressure: float, enthalpy: float) -> float:
-    _WATER.update(CP.HmassP_INPUTS, enthalpy, pressure)
-    return _WATER.T()
+    cp = coolprop()
+    water = state("steam_generator")
+    water.update(cp.HmassP_INPUTS, enthalpy, pressure)
+    return water.T()
 
 
 def _enthalpy_pt(pressure: float, temperature: float) -> float:
-    _WATER.update(CP.PT_INPUTS, pressure, temperature)
-    return _WATER.hmass()
+    cp = coolprop()
+    water = state("steam_generator")
+    water.update(cp.PT_INPUTS, pressure, temperature)
+    return water.hmass()
 
 
 def _chain_outlet(

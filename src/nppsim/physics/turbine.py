@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 
-import CoolProp.CoolProp as CP
+from nppsim.physics._coolprop import coolprop, state
 
 __all__ = [
     "choked_steam_flow",
@@ -41,7 +41,6 @@ __all__ = [
     "turbine_steam_flow",
 ]
 
-_WATER = CP.AbstractState("IF97", "Water")
 
 # Width of the linear zone of orifice_flow, as a fraction of the rated pressure drop. Below it the
 # square-root law is replaced by a straight line, so the Jacobian stays finite at zero flow.
@@ -187,10 +186,12 @@ def isentropic_enthalpy_drop(p_inlet: float, h_inlet: float, p_exhaust: float) -
     float
         Delta h_s [J/kg].
     """
-    _WATER.update(CP.HmassP_INPUTS, h_inlet, p_inlet)
-    s = _WATER.smass()
-    _WATER.update(CP.PSmass_INPUTS, p_exhaust, s)
-    return h_inlet - _WATER.hmass()
+    cp = coolprop()
+    water = state("turbine")
+    water.update(cp.HmassP_INPUTS, h_inlet, p_inlet)
+    s = water.smass()
+    water.update(cp.PSmass_INPUTS, p_exhaust, s)
+    return h_inlet - water.hmass()
 
 
 def turbine_mechanical_power(mass_flow: float, enthalpy_drop: float, efficiency: float) -> float:
@@ -329,11 +330,13 @@ def saturated_steam_density_slope(pressure: float) -> float:
     float
         d rho_g/dp [kg/m3/Pa].
     """
+    cp = coolprop()
+    water = state("turbine")
     dp = 1.0e3
-    _WATER.update(CP.PQ_INPUTS, pressure + dp, 1.0)
-    hi = _WATER.rhomass()
-    _WATER.update(CP.PQ_INPUTS, pressure - dp, 1.0)
-    return (hi - _WATER.rhomass()) / (2.0 * dp)
+    water.update(cp.PQ_INPUTS, pressure + dp, 1.0)
+    hi = water.rhomass()
+    water.update(cp.PQ_INPUTS, pressure - dp, 1.0)
+    return (hi - water.rhomass()) / (2.0 * dp)
 
 
 def header_pressure_derivative(
@@ -460,5 +463,7 @@ def feedwater_enthalpy(temperature: float, pressure: float) -> float:
     float
         Enthalpy [J/kg].
     """
-    _WATER.update(CP.PT_INPUTS, pressure, temperature)
-    return _WATER.hmass()
+    cp = coolprop()
+    water = state("turbine")
+    water.update(cp.PT_INPUTS, pressure, temperature)
+    return water.hmass()
