@@ -25,6 +25,7 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
+from nppsim._jit import njit
 from nppsim.physics._coolprop import coolprop, state
 from nppsim.physics.turbine import choked_steam_flow, orifice_flow, proportional_lift
 
@@ -278,6 +279,7 @@ def mass_energy_from_level(
     return mass, energy
 
 
+@njit
 def level_vertical_cylinder(liquid_volume: float, diameter: float) -> float:
     """Collapsed water level in a vertical cylinder, from its bottom.
 
@@ -301,6 +303,7 @@ def level_vertical_cylinder(liquid_volume: float, diameter: float) -> float:
     return liquid_volume / (math.pi * diameter**2 / 4.0)
 
 
+@njit
 def surge_enthalpy(surge_flow: float, h_hot_leg: float, h_liquid: float) -> float:
     """Enthalpy carried by the surge line: hot-leg water in, pressurizer water out.
 
@@ -322,6 +325,7 @@ def surge_enthalpy(surge_flow: float, h_hot_leg: float, h_liquid: float) -> floa
     return h_hot_leg if surge_flow >= 0.0 else h_liquid
 
 
+@njit
 def spray_flow(opening: float, dp_drive: float, max_flow: float, dp_rated: float) -> float:
     """Spray flow from the cold leg through the spray valves.
 
@@ -350,6 +354,7 @@ def spray_flow(opening: float, dp_drive: float, max_flow: float, dp_rated: float
     return max(0.0, opening) * orifice_flow(max(dp_drive, 0.0), max_flow, dp_rated)
 
 
+@njit
 def relief_valve_flow(
     pressure: float,
     p_open: float,
@@ -390,6 +395,7 @@ def relief_valve_flow(
     )
 
 
+@njit
 def pressurizer_derivatives(
     surge_flow: float,
     surge_h: float,

@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 
+from nppsim._jit import njit
 from nppsim.physics._coolprop import coolprop, state
 
 __all__ = [
@@ -198,6 +199,7 @@ def level_from_liquid_volume(volume: float, geom: SteamGeneratorGeometry) -> flo
     return z
 
 
+@njit
 def bundle_coverage(level: float, bottom: float, top: float) -> float:
     """Fraction of the tube bundle under water.
 
@@ -223,6 +225,7 @@ def bundle_coverage(level: float, bottom: float, top: float) -> float:
     return min(1.0, max(0.0, (level - bottom) / (top - bottom)))
 
 
+@njit
 def operating_ua(
     ua_design: float,
     mass_flow: float,
@@ -386,6 +389,7 @@ def design_ua(
     return math.exp(log_ua), m
 
 
+@njit
 def secondary_derivatives(
     heat_in: float,
     feed_flow: float,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nppsim._jit import njit
 from nppsim.physics._coolprop import coolprop, state
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 
+@njit
 def mixing_volume_derivative(
     mass_flow: float,
     h_upstream: float,
