@@ -256,6 +256,11 @@ def test_t_stop_is_landed_exactly_and_never_passed() -> None:
     assert r.status in (Status.TARGET, Status.STOP) and 8.0 <= s.t <= 8.0001
     with pytest.raises(SolverError, match="t_stop must be >= t"):
         s.advance(10.0, 1.0)  # a stop in the past
+    # a stop within round-off of t (too close for a step) is reached too
+    t_next = np.nextafter(np.nextafter(s.t, np.inf), np.inf)
+    r = s.advance(np.inf, t_next)
+    assert r.status == Status.STOP and s.t == t_next and r.n == 1
+    assert s.advance(np.inf, 9.0).status == Status.STOP and s.t == 9.0
 
 
 def test_restart_after_a_reactivity_step() -> None:

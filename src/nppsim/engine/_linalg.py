@@ -251,27 +251,30 @@ def sparse_lu_factor(
             if colstep[j] > k:
                 ucols[nu] = j
                 nu += 1
+        ur = _u(r)
         for q in range(colcnt[jc]):
             i = colrows[jc, q]
-            if pivoted[i] != 0:
+            ui = _u(i)
+            if pivoted[ui] != 0:
                 continue
-            v = a[i, jc]
+            v = a[ui, jc]
             if v == 0.0:
                 # Zero multiplier: nothing to eliminate. The fill it would have made is then
                 # missing from the pattern, which may not hold for other values of M.
                 reusable = 0
                 continue
             lik = v / piv
-            a[i, jc] = lik
+            a[ui, jc] = lik
             for u in range(nu):
                 j = ucols[u]
-                if mark[i, j] == 0:  # fill-in
-                    mark[i, j] = 1
-                    rowcols[i, rowcnt[i]] = j
-                    rowcnt[i] += 1
-                    colrows[j, colcnt[j]] = i
-                    colcnt[j] += 1
-                a[i, j] -= lik * a[r, j]
+                uj = _u(j)
+                if mark[ui, uj] == 0:  # fill-in
+                    mark[ui, uj] = 1
+                    rowcols[ui, rowcnt[ui]] = j
+                    rowcnt[ui] += 1
+                    colrows[uj, colcnt[uj]] = i
+                    colcnt[uj] += 1
+                a[ui, uj] -= lik * a[ur, uj]
     nnz = 0
     if info == 0:
         # Gather the factors in CSR form, pivot row by pivot row, with every structural entry

@@ -114,7 +114,7 @@ import math
 import threading
 from collections.abc import Callable
 from enum import IntEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numba
 import numpy as np
@@ -1208,6 +1208,23 @@ def advance_core(
             return ST_TARGET, nrec
         if nacc >= max_steps or nrec >= cap:
             return ST_MAX_STEPS, nrec
+        if t_stop - t <= 16.0 * _EPS * abs(t_stop) and t_stop < np.inf:
+            # The stop is within round-off of t: no step can be taken; move the last point
+            # onto it along the interpolant (an extrapolation by a few ulps) and stop there.
+            k = ist[I_ORDER]
+            y_stop = vec[8]
+            _dense_eval(D, k, t, fs[F_H], t_stop, y_stop)
+            _resample(D, k, (t_stop - t) / fs[F_H], 1.0, hist)
+            for i in range(n):
+                D[0, i] = y_stop[i]
+            fs[F_T] = t_stop
+            ist[I_NEQUAL] = 0
+            if ist[I_ORDER_NEXT] > k:
+                ist[I_ORDER_NEXT] = k
+            rec_t[nrec] = t_stop
+            for i in range(n):
+                rec_y[nrec, i] = D[0, i]
+            return ST_STOP, nrec + 1
         st = _take_step(
             fs, ist, D, atol, jval, luval, dinv, jptr, jidx, luptr, lusplit, luidx, rperm, lord,
             A, Jd, mval, vec, hist, mark, rowc, colr, ivec, rhs, jac, p, ip, d, t_stop,
@@ -1309,7 +1326,7 @@ def _no_roots(t, y, p, ip, d, g):  # pragma: no cover - compiled
 # --------------------------------------------------------------------------------------------------
 
 #: With NUMBA_DISABLE_JIT=1 the kernels run as Python and take the problem functions directly.
-_PYTHON_MODE = bool(numba.config.DISABLE_JIT)
+_PYTHON_MODE = bool(cast(Any, numba.config).DISABLE_JIT)
 
 _ADDRESS_CACHE: dict[tuple[int, str], tuple[Any, int]] = {}
 _ADDRESS_LOCK = threading.Lock()
@@ -1337,13 +1354,14 @@ def function_address(func: Any, sig: Any) -> int:
         if hit is not None and hit[0] is func:
             return hit[1]
     if isinstance(func, Dispatcher):
-        cres = func.get_compile_result(sig)
+        cres: Any = func.get_compile_result(sig)
         if cres is None:
             raise TypeError(f"{func} cannot be compiled for {sig}")
         addr = cres.library.get_pointer_to_function(cres.fndesc.llvm_cfunc_wrapper_name)
     elif isinstance(func, CFunc):
-        if func._sig != sig:
-            raise TypeError(f"cfunc {func} has signature {func._sig}, expected {sig}")
+        cfunc: Any = func
+        if cfunc._sig != sig:
+            raise TypeError(f"cfunc {func} has signature {cfunc._sig}, expected {sig}")
         addr = func.address
     elif hasattr(func, "__wrapper_address__"):
         addr = func.__wrapper_address__()
@@ -1828,7 +1846,8 @@ class BDF:
     def to_bytes(self) -> bytes:
         """The state serialised (NumPy ``.npz`` format, no pickle)."""
         buf = io.BytesIO()
-        np.savez(buf, **self.get_state())
+        savez: Any = np.savez  # (NumPy's stubs type **kwds as its own keyword arguments)
+        savez(buf, **self.get_state())
         return buf.getvalue()
 
     @classmethod
