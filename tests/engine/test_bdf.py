@@ -263,6 +263,22 @@ def test_t_stop_is_landed_exactly_and_never_passed() -> None:
     assert s.advance(np.inf, 9.0).status == Status.STOP and s.t == 9.0
 
 
+def test_frequent_stops_do_not_freeze_the_step_size() -> None:
+    """A stop every second (as a steered engine may ask) costs about one step per stop, not
+    several: the steps shortened to meet stops keep the step-size growth going."""
+    d = P.plant_discrete(demand=0.7)
+    free = plant(d)
+    run_to(free, 300.0)
+    s = plant(d)
+    for t_stop in np.arange(1.0, 300.5, 1.0):
+        run_to(s, t_stop)
+    assert s.t == 300.0
+    assert s.stats["steps"] <= 300 + free.stats["steps"]
+    # the same solution within 100 local tolerances (the two runs take different steps)
+    weighted = np.abs(s.y - free.y) / (P.plant_atol() + 1e-6 * np.abs(free.y))
+    assert weighted.max() < 100
+
+
 def test_restart_after_a_reactivity_step() -> None:
     """Critical until t = 1 s, then a step of 0.003 applied with set_discrete at a hard stop
     (restart): afterwards n follows the exact solution shifted by 1 s."""

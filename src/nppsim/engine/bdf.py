@@ -69,7 +69,8 @@ reported time is the right end of the final bracket, where ``g_i >= 0``. The sta
 there: the differences are re-sampled on the grid ending at the event (same ``h`` and order,
 :math:`R` with a shift), so the run may go on at once, or the caller changes ``d`` or ``y`` and
 calls :func:`restart_core`. A hard stop ``t_stop`` is never stepped over: a step that would pass
-it (or end within 5 % of a step short of it) is cut to end exactly on it.
+it (or end within 5 % of a step short of it) is cut to end exactly on it, and when the stop is
+less than two steps away the two steps are made equal (no tiny last step).
 
 Restart (:func:`restart_core`): order 1, ``D[0] = y``, ``D[1] = h f(t, y)`` with a fresh initial
 step (Hairer, Norsett & Wanner 1993, §II.4, with ``p = 1``), the Jacobian marked for
@@ -766,15 +767,26 @@ def _take_step(
     k = ist[I_ORDER_NEXT]
     h_new = min(fs[F_HNEXT], fs[F_HMAX])
     landing = False
+    clipped = False
     remaining = t_stop - t
     if remaining <= h_new * (1.0 + STOP_STRETCH):
         h_new = remaining
         landing = True
+        clipped = True
+    elif remaining < 2.0 * h_new:
+        h_new = 0.5 * remaining  # two equal steps to the stop rather than a full and a tiny one
+        clipped = True
     ist[I_ORDER] = k
     h = fs[F_H]
     if h_new != h:
-        _resample(D, k, 0.0, h_new / h, hist)
-        ist[I_NEQUAL] = 0
+        ratio = h_new / h
+        _resample(D, k, 0.0, ratio, hist)
+        # A step changed only to meet a stop, by at most a factor 2, keeps the count of equal
+        # steps: otherwise stops every few steps would freeze the step size (it may grow only
+        # after k + 1 equal steps). Rows 0..k are re-sampled exactly; only the order-(k+1)
+        # estimate of the next selection sees the old spacing.
+        if not (clipped and 0.5 <= ratio <= 2.0):
+            ist[I_NEQUAL] = 0
         h = h_new
         fs[F_H] = h
     n_conv_fail = 0
