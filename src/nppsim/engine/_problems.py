@@ -14,6 +14,8 @@ Each problem is a set of compiled functions with the signatures of
   (the equations of :func:`nppsim.physics.point_kinetics.derivatives_normalized`);
 * :func:`poly_rhs` / :func:`poly_roots`: :math:`y = (t, t^2, \\sin t)` with events at known
   times, for event location;
+* :func:`blowup_rhs` / :func:`blowup_jac`: :math:`y' = y^2`, infinite at t = 1 (failure
+  reporting);
 * :func:`plant_rhs` / :func:`plant_jac` / :func:`plant_roots`: a plant-like problem of
   :data:`PLANT_N` = 190 states with the structure of a VVER model (see :func:`plant_rhs`). It is a
   synthetic benchmark with plausible magnitudes, not the plant model.
