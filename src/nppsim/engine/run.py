@@ -34,7 +34,7 @@ class SolverOptions(BaseModel):
     atol_scale: float = Field(
         1.0, gt=1e-6, le=1e3, description="factor on every state's absolute tolerance [1]"
     )
-    backend: str = Field("scipy", pattern="^(compiled|scipy)$")
+    backend: str = Field("compiled", pattern="^(compiled|scipy)$")
 
 
 class RunSpec(BaseModel):

@@ -101,7 +101,7 @@ class Simulation:
         actions: Iterable[tuple[float, Any]] = (),
         rtol: float = 1e-6,
         atol_scale: float = 1.0,
-        backend: str = "scipy",
+        backend: str = "compiled",
     ) -> None:
         self.model = model
         self.net = model.net
@@ -235,6 +235,17 @@ class Simulation:
             raise SimulationError(
                 f"cannot advance backwards: the clock is at {self.t:g} s, asked {t:g} s"
             )
+        try:
+            self._advance(t, progress)
+        except SolverError:
+            # keep everything computed: the clock stops at the integrator's last good point
+            integ = self.integ
+            t_ok = min(integ.t, t)
+            self._set_clock(t_ok, integ.dense(t_ok), integ.d.copy())
+            self._notify()
+            raise
+
+    def _advance(self, t: float, progress: Callable[[float], None] | None) -> None:
         integ = self.integ
         while True:
             if self._held_event is not None and integ.t <= t:
@@ -251,8 +262,6 @@ class Simulation:
             out = integ.advance(t, self._next_stop(), MAX_STEPS_PER_CALL)
             self._record(out.ts, out.ys)
             if out.status == sb.FAILED:
-                self._set_clock(integ.t, integ.y.copy(), integ.d.copy())
-                self._notify()
                 raise SolverError(f"integrator failed at t = {integ.t:.6g} s: {out.message}")
             if out.status == sb.EVENT:
                 self._held_event = out.event
@@ -499,9 +508,13 @@ def _check_time(t: Any, what: str) -> float:
 
 
 def _make_integrator(net: Any, rtol: float, backend: str, atol_scale: float = 1.0) -> Any:
+    if backend == "compiled":
+        from nppsim.engine.compiled_backend import CompiledIntegrator
+
+        return CompiledIntegrator(net, rtol, net.atol * atol_scale, MAX_STEPS_PER_CALL)
     if backend == "scipy":
         return sb.ScipyIntegrator(net, rtol, net.atol * atol_scale)
-    raise SimulationError(f"unknown integrator backend {backend!r} (allowed: scipy)")
+    raise SimulationError(f"unknown integrator backend {backend!r} (allowed: compiled, scipy)")
 
 
 def _rows_frame(
