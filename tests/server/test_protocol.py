@@ -12,6 +12,7 @@ import json
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from nppsim.server.app import create_app
 from nppsim.server.live import Limits
@@ -113,7 +114,7 @@ def test_plant_model_refused_clearly_until_available(client):
 
 
 def test_watch_backfills_history_and_updates_carry_rows(joined):
-    client, ws, m = joined
+    _, ws, _ = joined
     ws.send_json({"type": "pace", "pace": "max"})
     ws.send_json({"type": "watch", "id": "w", "columns": [POWER, PRESSURE]})
     h = recv(ws, "history")
@@ -411,22 +412,24 @@ def test_token_checked_on_every_request(tmp_path):
         assert client.get("/").status_code == 401
         assert client.get("/api/runs").status_code == 401
         assert client.get("/static/app.js").status_code == 401
-        assert client.get("/api/runs", headers={"Authorization": "Bearer wrong"}).status_code == 401
-        assert client.get("/api/runs", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        wrong = {"Authorization": "Bearer wrong"}
+        assert client.get("/api/runs", headers=wrong).status_code == 401
+        right = {"Authorization": "Bearer s3cret"}
+        assert client.get("/api/runs", headers=right).status_code == 200
         page = client.get("/?token=s3cret")
         assert page.status_code == 200 and "nppsim_token=s3cret" in page.headers["set-cookie"]
         assert client.get("/api/runs").status_code == 200  # the cookie carries it now
         client.cookies.clear()
-        with pytest.raises(Exception), client.websocket_connect("/ws") as ws:
+        with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/ws") as ws:
             ws.receive_json()
+        assert refused.value.code == 1008
         with client.websocket_connect("/ws?token=s3cret") as ws:
             assert ws.receive_json()["type"] == "hello"
 
 
 def test_cross_origin_websocket_refused(client):
-    with pytest.raises(Exception), client.websocket_connect(
-        "/ws", headers={"Origin": "http://evil.example"}
-    ) as ws:
+    evil = {"Origin": "http://evil.example"}
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect("/ws", headers=evil) as ws:
         ws.receive_json()
     with client.websocket_connect("/ws", headers={"Origin": "http://testserver"}) as ws:
         assert ws.receive_json()["type"] == "hello"

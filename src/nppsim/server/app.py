@@ -20,6 +20,7 @@ import contextlib
 import hmac
 import io
 import json
+import sys
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -51,6 +52,7 @@ from nppsim.server.store import StoreError
 STATIC = Path(str(resources.files("nppsim.server") / "static"))
 COOKIE = "nppsim_token"
 MAX_PENDING = 2000  # updates queued for one slow viewer before it is disconnected
+SWITCH_INTERVAL = 5e-4  # [s] the GIL switch interval while serving (see lifespan)
 ROWS_PER_UPDATE = 400  # rows of each watched column in one update, at most (decimated)
 
 Scope = dict[str, Any]
@@ -430,11 +432,18 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub.loop = asyncio.get_running_loop()
         reaper = asyncio.create_task(_reap())
+        # The runs' worker threads compute while the event loop waits on sockets; with Python's
+        # default 5 ms switch interval the loop waits up to that long for the GIL after every
+        # socket operation (the convoy effect), which with tens of runs adds up to seconds of
+        # latency. A shorter interval hands the GIL back sooner.
+        old_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(old_interval, SWITCH_INTERVAL))
         try:
             yield
         finally:
             reaper.cancel()
             await asyncio.to_thread(mgr.shutdown)
+            sys.setswitchinterval(old_interval)
 
     async def _reap() -> None:
         period = max(0.5, min(30.0, lim.idle_timeout / 4))

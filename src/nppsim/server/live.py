@@ -54,6 +54,10 @@ from nppsim.units import to_si
 #: wall time of one slice of advance the pacing aims at [s]
 SLICE_WALL = 0.25
 
+#: models are built and brought to their steady state one at a time: building two at once in
+#: two threads gives wrong water properties today (the engine's property objects are shared)
+_BUILD_LOCK = threading.Lock()
+
 
 class RunError(NppsimError):
     """A request about a live run that cannot be done (the message says why).
@@ -300,6 +304,8 @@ class LiveRun:
         self.tick = tick
         self.max_rows = max_rows
         self.created = time.time()
+        #: how the model's steady state was made (kept in snapshots to rebuild the same model)
+        self.origin: dict[str, Any] = {"design": design.name, "model": model.kind}
         cols = model.net.columns()
         self.column_names = [c for c, _, _ in cols]
         self.column_units = [u for _, _, u in cols]
@@ -800,12 +806,13 @@ class RunManager:
                 field="scenario",
             )
         scenario_end = None
+        origin: dict[str, Any]
         if spec.snapshot:
-            model, sim, design, source = self._from_snapshot(spec.snapshot)
-        elif spec.scenario or spec.scenario_toml:
-            model, sim, design, source, scenario_end = self._from_scenario(spec)
+            model, sim, design, source, origin, scenario_end = self._from_snapshot(spec.snapshot)
         else:
-            model, sim, design, source = self._from_power(spec)
+            origin = spec.model_dump(include={"design", "model", "initial", "scenario"})
+            origin["scenario_toml"] = spec.scenario_toml
+            model, sim, design, source, scenario_end = self._from_origin(origin)
         run_id = f"run{next(self._counter)}-{secrets.token_hex(3)}"
         label = spec.label or f"{design.name} {model.kind}, {source}"
         run = LiveRun(
@@ -819,6 +826,7 @@ class RunManager:
             tick=self.limits.tick,
             max_rows=self.limits.max_rows,
         )
+        run.origin = origin
         with self._lock:
             self.runs[run_id] = run
         for fn in self.on_created:
@@ -832,6 +840,28 @@ class RunManager:
             return load_design(name)
         except InputError as e:
             raise RunError(str(e), field="design", value=name, allowed=e.allowed) from None
+
+    def _from_origin(self, origin: dict[str, Any]) -> tuple[Any, Any, Design, str, float | None]:
+        """Model and simulation from how a run starts (a power level or a scenario).
+
+        The model's steady state is part of the model (it sets the typical magnitudes of the
+        Jacobian's increments, which the engine's snapshots are fingerprinted with), so a run
+        from a snapshot is rebuilt from the same origin before the snapshot is restored.
+        """
+        with _BUILD_LOCK:
+            return self._build_from_origin(origin)
+
+    def _build_from_origin(
+        self, origin: dict[str, Any]
+    ) -> tuple[Any, Any, Design, str, float | None]:
+        try:
+            spec = CreateRun.model_validate({k: v for k, v in origin.items() if v is not None})
+        except ValidationError as e:
+            fld, value, msg = format_validation_error(e)
+            raise RunError(f"the snapshot's origin is damaged: {fld} = {value!r}: {msg}") from None
+        if spec.scenario or spec.scenario_toml:
+            return self._from_scenario(spec)
+        return (*self._from_power(spec), None)
 
     def _from_power(self, spec: CreateRun) -> tuple[Any, Any, Design, str]:
         from nppsim.engine.simulation import Simulation
@@ -895,17 +925,17 @@ class RunManager:
             raise RunError.from_input(e) from None
         return model, sim, design, f"scenario {sc.name}", float(sc.duration)
 
-    def _from_snapshot(self, sid: str) -> tuple[Any, Any, Design, str]:
-        from nppsim.engine.simulation import Simulation, SimulationError
+    def _from_snapshot(
+        self, sid: str
+    ) -> tuple[Any, Any, Design, str, dict[str, Any], float | None]:
+        from nppsim.engine.simulation import SimulationError
 
         try:
             meta, payload = self.store.load(sid)
         except StoreError as e:
             raise RunError(str(e), e.code, field="snapshot", value=sid) from None
-        design = self._design(str(meta["design"]))
-        model = build_model(design, str(meta["model"]))
-        y0, d0 = model.steady_state(1.0)
-        sim = Simulation(model, y0, d0)
+        origin = meta.get("origin") or {"design": meta["design"], "model": meta["model"]}
+        model, sim, design, _, scenario_end = self._from_origin(origin)
         try:
             sim.restore(payload)
         except SimulationError as e:
@@ -913,7 +943,8 @@ class RunManager:
                 f"snapshot {sid} cannot be loaded: {e}", "conflict", field="snapshot", value=sid
             ) from None
         label = meta.get("label") or sid
-        return model, sim, design, f"snapshot {label} (t = {float(meta['t']):g} s)"
+        source = f"snapshot {label} (t = {float(meta['t']):g} s)"
+        return model, sim, design, source, origin, scenario_end
 
     def save_snapshot(self, run: LiveRun, label: str = "") -> SnapshotInfo:
         """Save the run's current state in the store (blocking)."""
@@ -925,6 +956,7 @@ class RunManager:
             "label": label or f"{run.label} at {t:g} s",
             "run": run.id,
             "version": __version__,
+            "origin": run.origin,
         }
         try:
             return self.store.save(payload, meta)

@@ -140,7 +140,7 @@ class SnapshotStore:
                 "--trust-uploads",
                 "forbidden",
             )
-        keep = {k: meta[k] for k in ("design", "model", "t", "label", "run") if k in meta}
+        keep = {k: meta[k] for k in ("design", "model", "t", "label", "run", "origin") if k in meta}
         keep["label"] = str(keep.get("label", ""))[:80] or "uploaded"
         return self._write(keep, payload)
 

@@ -101,7 +101,7 @@ const Mimic = (() => {
     const lane = 92;
     const top = 70;
     const H = top + n * lane + 150;
-    el("text", { x: 20, y: 28, class: "title" }, svg, `${topo.title} — plant`);
+    el("text", { x: 20, y: H - 12, class: "title" }, svg, `${topo.title} — plant`);
     // reactor
     const ry0 = top - 10, ry1 = top + n * lane - 20;
     el("rect", { x: 40, y: ry0, width: 110, height: ry1 - ry0, rx: 40, class: "vessel" }, svg);
