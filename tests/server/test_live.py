@@ -99,7 +99,7 @@ def test_solver_failure_keeps_what_was_computed(manager):
     # the engine reports a non-finite state at a restart as SciPy's ValueError (not yet as a
     # SolverError): either way the run says why
     assert "integrator failed" in run.message or "finite" in run.message
-    df, log = run.export()
+    df, _ = run.export()
     assert len(df) > 3 and df["time_s"].iloc[-1] >= snap.t
     with pytest.raises(RunError, match="failed"):
         run.submit(parse_command(run.model, {"kind": "scram"})).result()
