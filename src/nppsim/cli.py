@@ -265,6 +265,12 @@ def _register_optional() -> None:
     else:
         app.command("validate")(validate)
     try:
+        from nppsim.server.cli import serve  # the control room (needs fastapi and uvicorn)
+    except ImportError:  # pragma: no cover - server extras not installed
+        pass
+    else:
+        app.command("serve")(serve)
+    try:
         from nppsim.programme.cli import programme_app
     except ImportError:  # pragma: no cover - programme package not built yet
         return
