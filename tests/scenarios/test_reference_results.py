@@ -114,6 +114,15 @@ CHANGES: dict[str, dict[str, Change]] = {
             "issue 7: the same reduction under its table row's name", expected=60.0
         ),
     },
+    "load-rejection": {
+        "event:fast_power_reduction:fpr": Change(
+            "issue 7: the fast power reduction is a row of the power-reduction table; the log "
+            "names the row (fpr_load_rejection)"
+        ),
+        "event:fast_power_reduction:fpr_load_rejection": Change(
+            "issue 7: the same reduction under its table row's name", expected=60.0
+        ),
+    },
     # the four pump trips at 60 s are applied together and the protection then sees four pumps
     # lost: the reactor trips; the previous model applied them one by one and logged a fast power
     # reduction after the first (an artefact of the order)
