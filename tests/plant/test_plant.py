@@ -111,11 +111,11 @@ power = "100 %"
         ('[[events]]\ntime = "1 s"\nkind = "flow"\ntarget = "50 %"', "events[0].kind"),
         (
             '[[events]]\ntime = "1 s"\nkind = "turbine_load"\ntarget = "300 %"\nrate = "1 %/min"',
-            "turbine_load.target",
+            "events[0].target",
         ),
         (
             '[[events]]\ntime = "1 s"\nkind = "steam_line_break"\nsg = 1\narea = "5 m2"',
-            "steam_line_break.area",
+            "events[0].area",
         ),
     ],
 )
