@@ -219,10 +219,10 @@ def _register_optional() -> None:
     else:
         app.add_typer(study_app, name="study")
     try:
-        from nppsim.programme.cli import programme
+        from nppsim.programme.cli import programme_app
     except ImportError:  # pragma: no cover - programme package not built yet
         return
-    app.command("programme")(programme)
+    app.add_typer(programme_app, name="programme")
 
 
 _register_optional()

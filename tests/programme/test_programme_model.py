@@ -11,6 +11,7 @@ from programme_helpers import write_toml
 
 from nppsim.errors import InputError
 from nppsim.programme import load_programme, simulate, summary_frame, units_frame
+from nppsim.programme.load import list_what_ifs
 from nppsim.programme.model import Sampler, recorded_generation
 from nppsim.programme.results import sample_table
 from nppsim.programme.timebase import date_to_s, s_to_year
@@ -32,7 +33,7 @@ def test_generation_never_above_capacity_times_hours(iran_run) -> None:
     limit = iran_run.capacity * iran_run.year_length[None, :]
     assert np.all(iran_run.energy <= limit * (1 + 1e-12))
     frame = summary_frame(iran_run)
-    hours = np.repeat(iran_run.year_length / 3600.0, 3)
+    hours = np.repeat(iran_run.year_length / 3600.0, 4)
     assert np.all(frame.generation_twh * 1e6 <= frame.capacity_mwe * hours * (1 + 1e-9))
 
 
@@ -54,18 +55,15 @@ def test_bushehr1_record_is_reported_not_modelled(iran_run, iran_case) -> None:
         assert iran_run.energy[0, year - iran_run.years[0]] / TWH == pytest.approx(twh, abs=0.03)
 
 
-def test_co2_and_gas_are_generation_times_the_stated_factors(iran_run, iran_case) -> None:
-    d = iran_case.programme.displaced
-    co2_per_j = d.emission_factor.si / d.efficiency.si
-    gas_per_j = 1.0 / (d.efficiency.si * d.gas_lhv.si)
-    assert np.allclose(iran_run.co2_avoided, iran_run.energy * co2_per_j, rtol=1e-12)
-    assert np.allclose(iran_run.gas_saved, iran_run.energy * gas_per_j, rtol=1e-12)
-    # 56 100 kg/TJ / 0.38 = 0.531 t per MWh; 275 m3 per MWh (plants-research §4.5)
-    assert co2_per_j * 3.6e9 / 1e3 == pytest.approx(0.531, abs=1e-3)
-    assert gas_per_j * 3.6e9 == pytest.approx(274.6, abs=0.1)
+def test_cumulative_columns_are_running_totals(iran_run) -> None:
     t = sample_table(iran_run)
-    assert np.allclose(t["co2_avoided_mt"], t["generation_twh"] * 0.5315, rtol=1e-3)
-    assert np.allclose(t["generation_cum_twh"][:, -1], t["generation_twh"].sum(axis=1))
+    for yearly, cum in (
+        ("generation_twh", "generation_cum_twh"),
+        ("gas_saved_bcm", "gas_saved_cum_bcm"),
+        ("swu_t", "swu_cum_t"),
+        ("spending_busd", "spending_cum_busd"),
+    ):
+        assert np.allclose(t[cum][:, -1], t[yearly].sum(axis=1)), cum
 
 
 def test_share_uses_the_demand_projection(iran_run) -> None:
@@ -124,10 +122,14 @@ def test_what_if_cancel_keeps_other_draws(tmp_path: Path, iran_run) -> None:
     assert bool(units_frame(res).set_index("unit").loc["smr-1", "cancelled"])
 
 
-def test_what_if_delays_halved(tmp_path: Path, iran_run) -> None:
-    wi = write_toml(tmp_path / "w.toml", "delay_factor = 0.5\n")
+def test_what_if_delays_halved(tmp_path: Path) -> None:
+    # without the 2026 stop, so that only working time (which the factor scales) is compared
+    no_stop = 'remove_suspensions = ["bushehr-2026-war"]\n'
+    w0 = write_toml(tmp_path / "w0.toml", no_stop)
+    wi = write_toml(tmp_path / "w.toml", no_stop + "delay_factor = 0.5\n")
+    ref = simulate(load_programme("iran", w0), samples=2000, until=2060, seed=1)
     res = simulate(load_programme("iran", wi), samples=2000, until=2060, seed=1)
-    base = s_to_year(iran_run.dates["bushehr-2"]["commercial"])
+    base = s_to_year(ref.dates["bushehr-2"]["commercial"])
     fast = s_to_year(res.dates["bushehr-2"]["commercial"])
     assert np.all(fast <= base + 1e-9)
     plan_end = s_to_year(np.array([date_to_s(date(2019, 9, 27))]))[0] + 5.9
@@ -138,13 +140,13 @@ def test_what_if_delays_halved(tmp_path: Path, iran_run) -> None:
 def test_what_if_set_by_dotted_path(tmp_path: Path) -> None:
     wi = write_toml(
         tmp_path / "w.toml",
-        '[set]\n"displaced.efficiency.value" = 0.5\n'
+        '[set]\n"displaced.marginal.efficiency.value" = 0.45\n'
         '"units.bushehr-2.construction_start.date" = 2019-11-10\n',
     )
     case = load_programme("iran", wi)
-    assert case.programme.displaced.efficiency.si == 0.5
+    assert case.programme.displaced.marginal.efficiency.si == 0.45
     assert case.programme.unit("bushehr-2").construction_start.date == date(2019, 11, 10)
-    assert "set displaced.efficiency.value: 0.38 -> 0.5" in case.adjustments.overridden
+    assert "set displaced.marginal.efficiency.value: 0.5 -> 0.45" in case.adjustments.overridden
 
 
 @pytest.mark.parametrize(
@@ -152,6 +154,7 @@ def test_what_if_set_by_dotted_path(tmp_path: Path) -> None:
     [
         ('cancel = ["smr-9"]\n', "cancel[0]"),
         ('[set]\n"displaced.efficency.value" = 0.5\n', "set.displaced.efficency.value"),
+        ('remove_suspensions = ["nope"]\n', "remove_suspensions[0]"),
         ('[set]\n"units.bushehr-9.design" = "x"\n', "set.units.bushehr-9.design"),
         ("[units.nope]\ndelay_factor = 2\n", "units.nope"),
         ("delay = 2\n", "delay"),
@@ -193,10 +196,9 @@ def test_empirical_sampler_draws_each_value_equally() -> None:
     assert np.allclose([np.mean(draws == v) for v in (0.4, 0.8, 0.9)], 1 / 3, atol=0.01)
 
 
-@pytest.mark.parametrize("name", ["delays-halved", "no-small-units"])
+@pytest.mark.parametrize("name", sorted(list_what_ifs()))
 def test_shipped_what_ifs(name: str) -> None:
-    path = Path(__file__).parents[2] / "src" / "nppsim" / "programmes" / "what-if" / f"{name}.toml"
-    case = load_programme("iran", path)
+    case = load_programme("iran", name)
     assert case.adjustments.overridden and case.adjustments.title
     simulate(case, samples=50, until=2040, seed=1)
 
@@ -210,7 +212,13 @@ def test_cancelling_an_operating_unit_closes_it(tmp_path: Path, iran_case) -> No
     assert np.all(res.dates["bushehr-1"]["retire"] == t_status)
     i = 2024 - res.years[0]
     assert np.all(res.energy[:, i] > 0)  # the record stays
-    assert np.all(res.capacity[:, 2026 - res.years[0]] == 0.0)
+    t = t_status + 86400.0
+    others = sum(
+        res.unit_power[u] * ((d["grid"] <= t) & (t < d["retire"]))
+        for u, d in res.dates.items()
+        if not u.startswith("bushehr")
+    )
+    assert np.array_equal(res.capacity_at(t), others)  # no Bushehr unit in service
 
 
 def test_unit_and_class_factors_multiply(tmp_path: Path, iran_case) -> None:

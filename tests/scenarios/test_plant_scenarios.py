@@ -4,9 +4,7 @@ follows its documented qualitative course (docs/scenarios/<name>.md)."""
 from __future__ import annotations
 
 import pytest
-
-from nppsim import results
-from nppsim.scenarios import load_scenario
+from scenario_runs import run
 
 PLANT_SCENARIOS = [
     "steady-state",
@@ -22,13 +20,6 @@ PLANT_SCENARIOS = [
     "station-blackout",
     "steam-line-break",
 ]
-_cache: dict[str, results.RunResult] = {}
-
-
-def run(name: str) -> results.RunResult:
-    if name not in _cache:
-        _cache[name] = results.run(load_scenario(name))
-    return _cache[name]
 
 
 def trips(r) -> list[str]:

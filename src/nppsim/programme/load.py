@@ -10,7 +10,14 @@ from nppsim.designs import read_toml
 from nppsim.errors import InputError
 
 from .schema import Programme, parse_programme
-from .whatif import Adjustments, apply_set, make_adjustments, read_what_if
+from .whatif import (
+    Adjustments,
+    WhatIf,
+    apply_additions,
+    apply_set,
+    make_adjustments,
+    read_what_if,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,38 @@ def builtin_dir() -> Path:
     return Path(str(resources.files("nppsim.programmes")))
 
 
+def what_if_dir() -> Path:
+    """Folder of the what-if files that ship with nppsim."""
+    return builtin_dir() / "what-if"
+
+
+def list_what_ifs() -> dict[str, str]:
+    """Built-in what-ifs: name -> title (``""`` when the file has none or cannot be read)."""
+    out = {}
+    for p in sorted(what_if_dir().glob("*.toml")):
+        try:
+            out[p.stem] = read_what_if(p).title
+        except InputError:
+            out[p.stem] = ""
+    return out
+
+
+def what_if_path(source: str | Path) -> Path:
+    """Path of a what-if given by built-in name (``"delays-halved"``) or file path."""
+    text = str(source)
+    if text in list_what_ifs():
+        return what_if_dir() / f"{text}.toml"
+    path = Path(text)
+    if path.suffix == ".toml" and path.exists():
+        return path
+    raise InputError(
+        None,
+        "what_if",
+        text,
+        f"unknown what-if; give a built-in name ({', '.join(list_what_ifs())}) or a .toml file",
+    )
+
+
 def list_programmes() -> list[str]:
     """Names of the built-in programmes."""
     return sorted(p.stem for p in builtin_dir().glob("*.toml"))
@@ -61,15 +100,22 @@ def programme_path(source: str | Path) -> Path:
     )
 
 
-def load_programme(source: str | Path = "iran", what_if: Path | None = None) -> ProgrammeCase:
-    """Load and validate a programme, applying a what-if file if given.
+def load_programme(
+    source: str | Path = "iran",
+    what_if: str | Path | None = None,
+    overrides: dict[str, object] | None = None,
+) -> ProgrammeCase:
+    """Load and validate a programme, applying a what-if and command-line overrides if given.
 
     Parameters
     ----------
     source : str or Path
         Built-in name (``"iran"``) or path of a programme TOML file.
-    what_if : Path, optional
-        What-if TOML file (:mod:`nppsim.programme.whatif`).
+    what_if : str or Path, optional
+        Built-in what-if name or what-if TOML file (:mod:`nppsim.programme.whatif`).
+    overrides : dict, optional
+        Dotted path -> value, applied after the what-if as a ``[set]`` from the command line
+        (e.g. ``{"cost.discount_rate.value": 5}``).
 
     Returns
     -------
@@ -77,12 +123,20 @@ def load_programme(source: str | Path = "iran", what_if: Path | None = None) -> 
     """
     path = programme_path(source)
     data = read_toml(path)
-    if what_if is None:
-        return ProgrammeCase(parse_programme(data, path), Adjustments(), path, None)
-    wi = read_what_if(Path(what_if))
-    data, set_lines = apply_set(data, wi.set, what_if)
-    label = f"{path} (with what-if {what_if})" if set_lines else path
+    wi_path = what_if_path(what_if) if what_if is not None else None
+    wi = read_what_if(wi_path) if wi_path is not None else WhatIf()
+    lines: list[str] = []
+    if wi_path is not None:
+        data, add_lines = apply_additions(data, wi, wi_path)
+        data, set_lines = apply_set(data, wi.set, wi_path)
+        lines += add_lines + set_lines
+    if overrides:
+        data, cli_lines = apply_set(data, overrides, "<command line>")
+        lines += [f"{line} (command line)" for line in cli_lines]
+    label: Path | str = path
+    if lines:
+        label = f"{path} (with {'what-if ' + str(wi_path) if wi_path else 'overrides'})"
     prog = parse_programme(data, label)
-    adj = make_adjustments(prog, wi, what_if)
-    adj = Adjustments(adj.delay_factor, adj.cancelled, set_lines + adj.overridden, adj.title)
-    return ProgrammeCase(prog, adj, path, Path(what_if))
+    adj = make_adjustments(prog, wi, wi_path or "<command line>")
+    adj = Adjustments(adj.delay_factor, adj.cancelled, lines + adj.overridden, adj.title)
+    return ProgrammeCase(prog, adj, path, wi_path)

@@ -112,7 +112,28 @@ def _group_rows(group: str) -> pd.DataFrame:
     return rows[rows.construction_start.notna()]
 
 
-def durations(group: str, restart: bool = True) -> tuple[np.ndarray, np.ndarray]:
+@cache
+def updates() -> pd.DataFrame:
+    """Events after :data:`DATA_DATE` from ``refclass_updates.csv``, one row per unit.
+
+    ``event`` is ``commercial_operation`` (the unit finished on ``date``) or ``unfinished_on``
+    (the unit was known to be unfinished on ``date``: it is censored there instead of at the data
+    date). Every row has its source, source date and confidence tag.
+    """
+    u = pd.read_csv(data_path("refclass_updates.csv"), parse_dates=["date"])
+    if u.name.duplicated().any():
+        raise ValueError("refclass_updates.csv: one row per unit")
+    return u.set_index("name")
+
+
+def refreshed_until() -> date:
+    """Latest date of any update (the refreshed table's effective data date, per unit)."""
+    return updates().date.max().date()
+
+
+def durations(
+    group: str, restart: bool = True, refresh: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Construction durations of a group, to commercial operation.
 
     Parameters
@@ -121,6 +142,10 @@ def durations(group: str, restart: bool = True) -> tuple[np.ndarray, np.ndarray]
         A key of :data:`GROUPS`.
     restart : bool
         Measure the units in :data:`RESTARTS` from their restart date.
+    refresh : bool
+        Apply :func:`updates`: completions since the data date count as finished, and units known
+        to be unfinished at a later date are censored at that date. Units without an update stay
+        censored at :data:`DATA_DATE` (nothing is assumed about them).
 
     Returns
     -------
@@ -130,6 +155,7 @@ def durations(group: str, restart: bool = True) -> tuple[np.ndarray, np.ndarray]
         (no elapsed time) are left out.
     """
     rows = _group_rows(group)
+    upd = updates() if refresh else None
     done, cens = [], []
     for r in rows.itertuples():
         start = (
@@ -140,6 +166,13 @@ def durations(group: str, restart: bool = True) -> tuple[np.ndarray, np.ndarray]
         if pd.notna(r.commercial_operation):
             done.append(_years(start, r.commercial_operation))
         elif bool(r.censored_commercial) and pd.notna(r.years_elapsed_at_data_date):
+            if upd is not None and r.name in upd.index:
+                ev = upd.loc[r.name]
+                if ev.event == "commercial_operation":
+                    done.append(_years(start, ev.date))
+                    continue
+                cens.append(_years(start, max(ev.date, pd.Timestamp(DATA_DATE))))
+                continue
             cens.append(_years(start, pd.Timestamp(DATA_DATE)))
     return np.asarray(done), np.asarray(cens)
 
@@ -247,7 +280,7 @@ def fit_lognormal(completed: Sequence[float], censored: Sequence[float] = ()) ->
     )
 
 
-def fit_group(group: str, restart: bool = True) -> LognormalFit:
+def fit_group(group: str, restart: bool = True, refresh: bool = True) -> LognormalFit:
     """Lognormal fit to a group's construction durations (start to commercial operation).
 
     Parameters
@@ -256,9 +289,66 @@ def fit_group(group: str, restart: bool = True) -> LognormalFit:
         A key of :data:`GROUPS`.
     restart : bool
         Measure Bushehr-1 from its 1995 restart (:data:`RESTARTS`).
+    refresh : bool
+        Apply the updates since the data date (:func:`updates`).
     """
-    done, cens = durations(group, restart)
+    done, cens = durations(group, restart, refresh)
     return fit_lognormal(done, cens)
+
+
+def group_table(refresh: bool = True) -> pd.DataFrame:
+    """Fits of every group: counts, median, sigma, predictive sigma, P10 and P90 [yr]."""
+    rows = []
+    for g, (label, _) in GROUPS.items():
+        f = fit_group(g, refresh=refresh)
+        rows.append(
+            {
+                "group": g,
+                "description": label,
+                "finished": f.n_completed,
+                "unfinished": f.n_censored,
+                "median_yr": f.median,
+                "sigma": f.sigma,
+                "sigma_predictive": f.sigma_predictive,
+                "p10_yr": f.p10,
+                "p90_yr": f.p90,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def cross_site_correlation(max_lag: float = 3.0) -> tuple[float, int]:
+    """Correlation of ln(duration) between finished units of one country at different sites.
+
+    Pairs of units in the same country, at different sites, started less than ``max_lag`` years
+    apart, both finished; each pair counted in both orders (a symmetric estimate). It measures how
+    much a country-wide factor (policy, finance, industry, regulator) moves the durations of
+    separate projects: the evidence for the programme's common schedule factor.
+
+    Returns (Pearson correlation, number of distinct pairs).
+    """
+    d = table("construction_durations.csv")
+    d = d[
+        d.construction_start.notna()
+        & ~d.name.isin(_EXCLUDED)
+        & d.duration_to_commercial_yr.notna()
+        & (d.duration_to_commercial_yr > 0)
+    ].copy()
+    d["site"] = d.name.str.replace(r"[- ]?\d+( \(.*\))?$", "", regex=True)
+    xs: list[float] = []
+    ys: list[float] = []
+    for _, g in d.groupby("country"):
+        for a, b in itertools.combinations(list(g.itertuples()), 2):
+            if a.site == b.site:
+                continue
+            if abs(_years(a.construction_start, b.construction_start)) < max_lag:
+                la, lb = (
+                    math.log(a.duration_to_commercial_yr),
+                    math.log(b.duration_to_commercial_yr),
+                )
+                xs += [la, lb]
+                ys += [lb, la]
+    return float(np.corrcoef(xs, ys)[0, 1]), len(xs) // 2
 
 
 def _site_pairs(max_lag: float) -> pd.DataFrame:
@@ -413,3 +503,92 @@ def commissioning_load_factor(group: str = "a") -> tuple[float, int]:
             time += connected
             n += 1
     return energy / time, n
+
+
+BACKTEST_GROUPS = ("a", "c", "c_non_china", "all_vver")
+
+
+def backtest(group: str, min_completed: int = 5, restart: bool = True) -> pd.DataFrame:
+    """Forecast each finished unit's duration from what was known at its construction start.
+
+    For every unit of ``group`` with a commercial-operation date (refreshed table), the lognormal is
+    fitted (censored maximum likelihood, :func:`fit_lognormal`) to the other units of the group
+    started before it: those finished by that date count with their durations, those still
+    unfinished then are censored at their age on that date. The forecast is the predictive
+    lognormal (median, predictive sigma); the outcome falls inside when P10 <= actual <= P90.
+    Units whose information set has fewer than ``min_completed`` completions are skipped.
+
+    Returns
+    -------
+    DataFrame
+        ``name``, ``start``, ``actual_yr``, ``n_completed``, ``n_censored``, ``median_yr``,
+        ``p10_yr``, ``p90_yr``, ``inside`` (bool), ``side`` (``below``, ``inside``, ``above``).
+    """
+    rows_g = _group_rows(group).copy()
+    upd = updates()
+    starts, ends = [], []
+    for r in rows_g.itertuples():
+        s = (
+            pd.Timestamp(RESTARTS[r.name])
+            if restart and r.name in RESTARTS
+            else r.construction_start
+        )
+        end = r.commercial_operation
+        if pd.isna(end) and r.name in upd.index and upd.loc[r.name].event == "commercial_operation":
+            end = upd.loc[r.name].date
+        starts.append(s)
+        ends.append(end)
+    rows_g["start"] = starts
+    rows_g["end"] = ends
+    out = []
+    for r in rows_g.itertuples():
+        if pd.isna(r.end):
+            continue
+        t0 = r.start
+        known = rows_g[(rows_g.start < t0) & (rows_g.name != r.name)]
+        done = [
+            _years(k.start, k.end) for k in known.itertuples() if pd.notna(k.end) and k.end <= t0
+        ]
+        cens = [
+            _years(k.start, t0)
+            for k in known.itertuples()
+            if (pd.isna(k.end) or k.end > t0) and _years(k.start, t0) > 0
+        ]
+        if len(done) < min_completed:
+            continue
+        f = fit_lognormal(done, cens)
+        actual = _years(t0, r.end)
+        side = "below" if actual < f.p10 else "above" if actual > f.p90 else "inside"
+        out.append(
+            {
+                "name": r.name,
+                "start": t0.date().isoformat(),
+                "actual_yr": actual,
+                "n_completed": f.n_completed,
+                "n_censored": f.n_censored,
+                "median_yr": f.median,
+                "p10_yr": f.p10,
+                "p90_yr": f.p90,
+                "inside": side == "inside",
+                "side": side,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def backtest_summary(groups: Sequence[str] = BACKTEST_GROUPS) -> pd.DataFrame:
+    """Coverage of the P10-P90 band per group: share inside (0.80 expected), below and above."""
+    rows = []
+    for g in groups:
+        b = backtest(g)
+        n = len(b)
+        rows.append(
+            {
+                "group": g,
+                "forecasts": n,
+                "inside_p10_p90": float(b.inside.mean()) if n else float("nan"),
+                "below_p10": float((b.side == "below").mean()) if n else float("nan"),
+                "above_p90": float((b.side == "above").mean()) if n else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)

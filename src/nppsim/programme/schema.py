@@ -145,6 +145,7 @@ class FitRef(_M):
     restart: bool = True
     sample: Literal["start_lags", "grid_to_commercial"] | None = None
     max_lag: float = 3.0
+    refresh: bool = True
     completed: list[float] | None = None
     censored: list[float] = []
     predictive: bool = True
@@ -273,15 +274,16 @@ class Unit(_M):
     grid_connection: DatedFact | None = None
     commercial_operation: DatedFact | None = None
     planned_commercial_operation: DatedFact | None = None
+    official_commercial_operation: DatedFact | None = None
     record: LoadFactorRecord | None = None
     record_iranian_year: IranianYearRecord | None = None
 
 
 class Statement(_M):
-    """A statement of the seed text, kept as data, with what it supports."""
+    """A statement of the seed text (with its ``paragraph``) or a later official statement."""
 
     id: str
-    paragraph: int = Field(ge=1)
+    paragraph: int | None = Field(None, ge=1)
     date: IsoDate | None = None
     speaker: str = ""
     text: str
@@ -309,21 +311,302 @@ class Demand(_M):
     growth: list[GrowthPeriod] = Field(min_length=1)
 
 
-class Displaced(_M):
-    """The gas-fired generation that nuclear generation displaces."""
+FUELS: tuple[str, ...] = ("gas", "gas_oil", "fuel_oil")
+"""Fuels of the thermal fleet: natural gas, gas oil (diesel) and residual fuel oil (mazut)."""
+
+
+class FuelProperties(_M):
+    """Heating value, density and CO2 factor of one fuel (IPCC 2006 Guidelines, Vol. 2).
+
+    Gas is measured by volume: ``lhv`` in J/m3 and no density. Liquids are measured by volume
+    too (litres in the Iranian statistics): ``lhv`` in J/kg and ``density`` in kg/m3.
+    """
+
+    lhv: Quantity
+    density: Q(500.0, 1200.0, "kg/m3") | None = None
+    emission_factor: Q(1e-9, 2e-7, "kg/J")
+
+    @model_validator(mode="after")
+    def _units(self) -> FuelProperties:
+        if self.lhv.unit not in ("MJ/m3", "kJ/kg"):
+            raise ValueError("lhv needs unit MJ/m3 (gas) or kJ/kg (liquids)")
+        if (self.lhv.unit == "kJ/kg") != (self.density is not None):
+            raise ValueError("a liquid fuel (lhv in kJ/kg) needs a density; gas (MJ/m3) none")
+        if not 1e6 <= self.lhv.si <= 1e8:
+            raise ValueError("lhv out of range: 1-100 MJ/m3 or 1,000-100,000 kJ/kg")
+        return self
+
+    def heat_per_volume(self) -> float:
+        """Lower heating value per m3 of fuel [J/m3]."""
+        return self.lhv.si * (self.density.si if self.density is not None else 1.0)
+
+
+class FuelUseRecord(_M):
+    """Fuel burnt by the thermal power plants in one year, as reported (volumes)."""
+
+    year: int = Field(ge=1990, le=2100)
+    gas: Q(0.0, 1e12, "m3")
+    gas_oil: Q(0.0, 1e11, "m3")
+    fuel_oil: Q(0.0, 1e11, "m3")
+
+
+class EfficiencyRecord(_M):
+    """Average efficiency of the thermal fleet in a year, as reported."""
+
+    year: int = Field(ge=1990, le=2100)
+    efficiency: Q(0.1, 0.7, "1")
+
+
+class MarginalPlant(_M):
+    """A marginal plant whose output nuclear generation displaces instead of the fleet average."""
 
     description: str = ""
     efficiency: Q(0.1, 0.7, "1")
-    emission_factor: Q(1e-9, 2e-7, "kg/J")
-    gas_lhv: Q(1e6, 1e8, "J/m3")
+    fuel: Literal["gas", "gas_oil", "fuel_oil"] = "gas"
 
 
-class Fuel(_M):
+class Displaced(_M):
+    """What a nuclear MWh displaces: the thermal fleet by year, or a marginal plant.
+
+    ``mode`` ``fleet`` uses the efficiency and fuel mix of the year (linear between records,
+    constant before the first and after the last); ``marginal`` the marginal plant.
+    ``unmet_share`` of nuclear output serves demand that would otherwise go unserved and
+    displaces nothing.
+    """
+
+    description: str = ""
+    mode: Literal["fleet", "marginal"] = "fleet"
+    unmet_share: Q(0.0, 1.0, "1")
+    efficiency: list[EfficiencyRecord] = Field(min_length=1)
+    fuel_use: list[FuelUseRecord] = Field(min_length=1)
+    marginal: MarginalPlant
+    fuels: dict[Literal["gas", "gas_oil", "fuel_oil"], FuelProperties]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Displaced:
+        missing = [f for f in FUELS if f not in self.fuels]
+        if missing:
+            raise ValueError(f"fuels needs {', '.join(missing)}")
+        for name, recs in (("efficiency", self.efficiency), ("fuel_use", self.fuel_use)):
+            ys = [r.year for r in recs]
+            if any(b <= a for a, b in itertools.pairwise(ys)):
+                raise ValueError(f"{name} records must be in increasing years")
+        return self
+
+
+class FuelCycle(_M):
+    """Front and back end of the fuel cycle (natural uranium, conversion, enrichment)."""
+
+    description: str = ""
     first_core_lead: Q(0.0, 5 * 3.15576e7, "s")
+    feed_assay: Q(0.001, 0.01, "1")
+    tails_assay: Q(0.0005, 0.006, "1")
+    conversion_loss: Q(0.0, 0.05, "1")
+    first_core_enrichment: dict[str, Q(0.002, 0.2, "1")] = {}
+
+    @model_validator(mode="after")
+    def _assays(self) -> FuelCycle:
+        if not self.tails_assay.si < self.feed_assay.si:
+            raise ValueError("tails_assay must be below feed_assay")
+        return self
+
+
+class Shocks(_M):
+    """Programme-wide common factor: sanctions, war, financing and the vendor hit every project.
+
+    ``schedule_weight`` w_s is the share of the variance of the normal score of every
+    construction duration (and start delay) that all projects share; ``go_ahead_weight`` w_g the
+    same for the latent score of every project's go/no-go decision. 0 makes projects independent.
+    """
+
+    description: str = ""
+    schedule_weight: Q(0.0, 1.0, "1")
+    go_ahead_weight: Q(0.0, 1.0, "1")
+
+
+class Suspension(_Sourced):
+    """A dated stop of all construction at a site, in projects or units, or in the programme.
+
+    Every unit under construction in ``scope`` when the stop begins finishes later by its sampled
+    duration D; a unit that would start during the stop starts when it ends. ``scope`` entries:
+    ``"programme"``, ``"site:<site>"``, a project id or a unit id. ``known_until``: the stop is
+    known to have lasted at least until this date (D is drawn conditioned on it).
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    description: str = ""
+    scope: list[str] = Field(min_length=1)
+    start: IsoDate
+    duration: str
+    probability: float = Field(1.0, ge=0.0, le=1.0)
+    known_until: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Suspension:
+        if self.known_until is not None and self.known_until < self.start:
+            raise ValueError("known_until must not be before start (end before start)")
+        return self
 
 
 class Schedule(_M):
     correlation: Q(0.0, 1.0, "1")
+
+
+MONEY_UNITS: dict[str, float] = {
+    "$": 1.0,
+    "$/kWe": 1e-3,  # per W
+    "$/kW/yr": 1e-3 / 3.15576e7,  # per W s
+    "$/MWh": 1.0 / 3.6e9,  # per J
+    "$/kgU": 1.0,  # per kg
+    "$/kgHM": 1.0,
+    "$/SWU": 1.0,  # per kg SWU
+    "$/lb U3O8": 1.0 / (0.45359237 * 0.848002),  # per kg U: 1 lb U3O8 holds 0.3846 kg U
+}
+"""Money units at the edge and their factor to dollars per SI unit (W, W s, J, kg, kg-SWU)."""
+
+
+class Money(_Sourced):
+    """An amount of money, in US dollars, with its unit from :data:`MONEY_UNITS`."""
+
+    value: float | list[float]
+    unit: str
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, unit: str) -> str:
+        if unit not in MONEY_UNITS:
+            raise ValueError(f"unknown money unit {unit!r}; one of {', '.join(MONEY_UNITS)}")
+        return unit
+
+    @field_validator("value")
+    @classmethod
+    def _positive(cls, v: float | list[float]) -> float | list[float]:
+        values = v if isinstance(v, list) else [v]
+        if any(not 0.0 <= x <= 1e12 for x in values):
+            raise ValueError("a price or cost must be between 0 and 1e12")
+        return v
+
+    @property
+    def si(self) -> float:
+        """Dollars per SI unit."""
+        assert not isinstance(self.value, list)
+        return float(self.value) * MONEY_UNITS[self.unit]
+
+
+class CostDistribution(_M):
+    """Overnight cost of a class: ``triangular`` (low, mode, high) or ``fixed`` (value).
+
+    One draw per project and sample: the units of one contract share their cost level.
+    """
+
+    description: str = ""
+    kind: Literal["triangular", "fixed"]
+    low: Money | None = None
+    mode: Money | None = None
+    high: Money | None = None
+    value: Money | None = None
+
+    @model_validator(mode="after")
+    def _fields(self) -> CostDistribution:
+        need = ("low", "mode", "high") if self.kind == "triangular" else ("value",)
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} cost needs {', '.join(missing)}")
+        items = [getattr(self, f) for f in need]
+        if any(m.unit != "$/kWe" for m in items):
+            raise ValueError("overnight costs are in $/kWe (per kW of net capacity)")
+        if self.kind == "triangular":
+            lo, mo, hi = (m.si for m in items)
+            if not lo <= mo <= hi or lo == hi:
+                raise ValueError("a triangular cost needs low <= mode <= high, low < high")
+        return self
+
+
+class FuelPrices(_M):
+    """Prices of fuel-cycle services and of spent-fuel management."""
+
+    uranium: Money
+    conversion: Money
+    enrichment: Money
+    fabrication: Money
+    fabrication_haleu: Money
+    spent_fuel: Money
+
+    @model_validator(mode="after")
+    def _units(self) -> FuelPrices:
+        allowed = {
+            "uranium": ("$/lb U3O8", "$/kgU"),
+            "conversion": ("$/kgU",),
+            "enrichment": ("$/SWU",),
+            "fabrication": ("$/kgHM",),
+            "fabrication_haleu": ("$/kgHM",),
+            "spent_fuel": ("$/kgHM",),
+        }
+        for name, units in allowed.items():
+            if getattr(self, name).unit not in units:
+                raise ValueError(f"{name} needs unit {' or '.join(units)}")
+        return self
+
+
+class Cost(_M):
+    """Capital cost, finance and operating cost (US dollars of the stated price year)."""
+
+    description: str = ""
+    currency: str = "US$"
+    discount_rate: Q(0.0, 0.3, "1")
+    interest_rate: Q(0.0, 0.3, "1")
+    economic_life: Q(5 * 3.15576e7, 80 * 3.15576e7, "s")
+    spending_shape: Q(0.5, 10.0, "1")
+    delay_escalation: Q(0.0, 0.5, "1")
+    overnight: dict[str, CostDistribution]
+    fixed_om: dict[str, Money]
+    prices: FuelPrices
+
+    @model_validator(mode="after")
+    def _units(self) -> Cost:
+        if len(self.spending_shape.si_list) != 2:
+            raise ValueError("spending_shape needs two values [a, b] of a beta distribution")
+        for k, m in self.fixed_om.items():
+            if m.unit != "$/kW/yr":
+                raise ValueError(f"fixed_om.{k} needs unit $/kW/yr")
+        return self
+
+
+class TargetStatement(_M):
+    """One step in the history of the official target (``date`` omitted when undated)."""
+
+    date: IsoDate | None = None
+    text: str
+    source: str = Field(min_length=2)
+
+
+class PipelineItem(_M):
+    """Capacity announced beyond the units modelled (not simulated; for the yardstick)."""
+
+    name: str
+    capacity: Q(0.0, 1e11, "W")
+    status: str = ""
+
+
+class Target(_M):
+    """The official capacity target, its history and the announced pipeline."""
+
+    name: str
+    description: str = ""
+    capacity: Q(1e6, 1e12, "W")
+    by: DatedFact
+    history: list[TargetStatement] = []
+    pipeline: list[PipelineItem] = []
+
+
+class SensitivityInput(_M):
+    """An estimated input and the low and high values a tornado tries (a ``[set]`` path)."""
+
+    path: str
+    label: str
+    low: float | str
+    high: float | str
+    note: str = ""
 
 
 class ProgrammeInfo(_M):
@@ -332,6 +615,7 @@ class ProgrammeInfo(_M):
     country: str
     description: str = ""
     status_date: IsoDate
+    status_note: str = ""
     report_from: int = Field(ge=1950, le=2100)
     sources: dict[str, str] = {}
 
@@ -343,8 +627,13 @@ class Programme(_M):
     statements: list[Statement] = []
     demand: Demand
     displaced: Displaced
-    fuel: Fuel
+    fuel_cycle: FuelCycle
     schedule: Schedule
+    shocks: Shocks
+    suspensions: list[Suspension] = []
+    cost: Cost
+    target: Target
+    sensitivity: list[SensitivityInput] = []
     distributions: dict[str, Distribution]
     classes: dict[str, UnitClass]
     projects: dict[str, Project]
@@ -526,6 +815,7 @@ def _cross_check(prog: Programme, file: Any) -> None:
                     ref,
                     "must name a unit or a project (optionally .field)",
                 )
+    _check_shocks_and_costs(prog, file, ids)
     years = sorted(r.year for r in prog.demand.record)
     for p in prog.demand.growth:
         if p.last_year < p.first_year:
@@ -639,3 +929,55 @@ def _check_unit_dates(
             u.first_fuel_load.date.isoformat(),
             "end before start: must not be before construction_start",
         )
+
+
+def _check_shocks_and_costs(prog: Programme, file: Any, ids: list[str]) -> None:
+    """Suspensions, costs and fuel-cycle data refer to things that exist."""
+    seen: set[str] = set()
+    sites = {u.site for u in prog.units if u.site}
+    for s in prog.suspensions:
+        w = f"suspensions[{s.id}]"
+        if s.id in seen:
+            raise InputError(file, f"{w}.id", s.id, "suspension ids must be unique")
+        seen.add(s.id)
+        _check_dist(prog, file, f"{w}.duration", s.duration, "time")
+        for i, sc in enumerate(s.scope):
+            ok = (
+                sc == "programme"
+                or (sc.startswith("site:") and sc.removeprefix("site:") in sites)
+                or sc in ids
+                or sc in prog.projects
+            )
+            if not ok:
+                raise InputError(
+                    file,
+                    f"{w}.scope[{i}]",
+                    sc,
+                    "'programme', 'site:<site>' (sites: "
+                    + ", ".join(sorted(sites))
+                    + "), a project id or a unit id",
+                )
+    classes = sorted({u.klass for u in prog.units})
+    for name, table in (("overnight", prog.cost.overnight), ("fixed_om", prog.cost.fixed_om)):
+        for k in classes:
+            if k not in table:
+                raise InputError(
+                    file,
+                    f"cost.{name}",
+                    f"<no {k}>",
+                    f"needs every unit class: {', '.join(classes)}",
+                )
+        for k in table:
+            if k not in prog.classes:
+                raise InputError(
+                    file, f"cost.{name}.{k}", k, f"no such class; defined: {', '.join(classes)}"
+                )
+    designs = {u.design for u in prog.units}
+    for d in prog.fuel_cycle.first_core_enrichment:
+        if d not in designs:
+            raise InputError(
+                file,
+                f"fuel_cycle.first_core_enrichment.{d}",
+                d,
+                f"no unit has this design; designs: {', '.join(sorted(designs))}",
+            )

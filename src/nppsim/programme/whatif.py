@@ -13,13 +13,30 @@ A what-if file is TOML::
     [projects.karun]               # per project
     delay_factor = 2.0
 
+    remove_suspensions = ["bushehr-2026-war"]      # suspension ids of the programme file
+
+    [[suspensions]]                # add dated stops (same fields as in the programme file)
+    id = "all-stop-2027"
+    scope = ["programme"]
+    start = 2027-01-01
+    duration = "two-years"
+    source = "what-if"
+    confidence = "E"
+    note = "A two-year stop of all construction."
+
+    [distributions.two-years]      # add or replace distributions
+    kind = "fixed"
+    value = { value = 2, unit = "yr", source = "what-if", confidence = "E", note = "test" }
+
     [set]                          # any field of the programme file, by dotted path
-    "displaced.efficiency.value" = 0.50
+    "displaced.mode" = "marginal"
     "projects.hormoz.p_proceed.value" = 1.0
     "units.bushehr-2.construction_start.date" = 2019-11-10
+    "suspensions.bushehr-2026-war.start" = 2026-03-03
 
-In a dotted path a list of tables (``units``, ``statements``) is indexed by ``id``. ``[set]`` is
-applied to the file's data before validation, so an override is checked like the original value.
+In a dotted path a list of tables (``units``, ``statements``, ``suspensions``) is indexed by
+``id``. Additions, removals and ``[set]`` are applied to the file's data before validation, in that
+order, so an override is checked like the original value.
 
 A delay factor f changes a construction duration T with plan T_p (``planned_duration`` of the class)
 to ``T_p + f (T - T_p)`` when T > T_p, and multiplies the waiting time before a planned unit's
@@ -59,6 +76,9 @@ class WhatIf(BaseModel):
     units: dict[str, _Factor] = {}
     classes: dict[str, _Factor] = {}
     projects: dict[str, _Factor] = {}
+    suspensions: list[dict[str, Any]] = []
+    remove_suspensions: list[str] = []
+    distributions: dict[str, dict[str, Any]] = {}
     set: dict[str, Any] = {}
 
 
@@ -236,3 +256,37 @@ def make_adjustments(prog: Programme, wi: WhatIf, file: Path | str) -> Adjustmen
     return Adjustments(
         delay_factor=factors, cancelled=frozenset(cancelled), overridden=lines, title=wi.title
     )
+
+
+def apply_additions(
+    data: dict[str, Any], wi: WhatIf, file: Path | str
+) -> tuple[dict[str, Any], list[str]]:
+    """Add distributions and suspensions and remove suspensions (a copy of the data).
+
+    Returns the changed copy and one line per change.
+    """
+    new = copy.deepcopy(data)
+    lines: list[str] = []
+    dists = new.setdefault("distributions", {})
+    for name, d in wi.distributions.items():
+        lines.append(f"{'replace' if name in dists else 'add'} distribution {name}")
+        dists[name] = d
+    susp = new.setdefault("suspensions", [])
+    known = [s.get("id") for s in susp if isinstance(s, dict)]
+    for i, sid in enumerate(wi.remove_suspensions):
+        if sid not in known:
+            raise InputError(
+                file,
+                f"remove_suspensions[{i}]",
+                sid,
+                f"no such suspension; defined: {', '.join(str(k) for k in known) or 'none'}",
+            )
+        lines.append(f"remove suspension {sid}")
+    new["suspensions"] = [s for s in susp if s.get("id") not in wi.remove_suspensions]
+    for s in wi.suspensions:
+        lines.append(
+            f"add suspension {s.get('id', '?')} ({', '.join(map(str, s.get('scope', [])))}"
+            f" from {s.get('start', '?')})"
+        )
+        new["suspensions"].append(s)
+    return new, lines
