@@ -43,6 +43,7 @@ benchmark: install
 	$(PY) benchmarks/plant.py
 	$(PY) benchmarks/validation_cases.py
 	$(PY) benchmarks/programme.py
+	$(PY) benchmarks/studies.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

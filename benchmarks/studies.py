@@ -106,8 +106,10 @@ def main() -> None:
     best: dict[int, tuple[float, float, float]] = {}
     frames = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for n in (1, 2):
-            for k in range(args.repeats):
+        # 1 and 2 workers alternate, so that a change of the machine's other load between
+        # repeats touches both figures alike
+        for k in range(args.repeats):
+            for n in (1, 2):
                 out = Path(tmp) / f"w{n}-{k}"
                 t0 = time.perf_counter()
                 report = run_study(study, out, workers=n)
@@ -122,14 +124,14 @@ def main() -> None:
                     cpu_share if report.compute_s < prev[1] else prev[2],
                 )
                 frames[n] = read_runs(out).drop(columns=["wall_s"])
-            wall, compute, share = best[n]
-            print(
-                f"study wall, {n} worker{'s' if n > 1 else ''}: {wall:.1f} s "
-                f"({wall / ys:.1f} yardstick units); runs with workers ready: {compute:.1f} s "
-                f"({compute / ys:.1f} yardstick units); each worker got {100 * share:.0f} % of a "
-                "core",
-                flush=True,
-            )
+    for n in (1, 2):
+        wall, compute, share = best[n]
+        print(
+            f"study wall, {n} worker{'s' if n > 1 else ''}: {wall:.1f} s "
+            f"({wall / ys:.1f} yardstick units); runs with workers ready: {compute:.1f} s "
+            f"({compute / ys:.1f} yardstick units); each worker got {100 * share:.0f} % of a core",
+            flush=True,
+        )
     same = frames[1].equals(frames[2])
     print(f"datasets of 1 and 2 workers identical (wall times aside): {'yes' if same else 'NO'}")
     print(f"study speed-up, 2 workers over 1: {best[1][1] / best[2][1]:.2f}")

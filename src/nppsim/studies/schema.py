@@ -425,8 +425,8 @@ def _check_metric(m: Metric, i: int, scenario: Scenario, file: Path | str | None
                 getattr(m, "from_" if name == "from" else name),
                 f"within the scenario: 0 to {duration:g} s",
             )
-    if t0 is not None and t1 is not None and not t0 < t1:
-        raise InputError(file, f"{where}.to", m.to, f"after from ({m.from_})")
+    if t1 is not None and not (t0 or 0.0) < t1:
+        raise InputError(file, f"{where}.to", m.to, f"after from ({m.from_ or '0 s'})")
     windowed = m.reduce in ("max", "min", "mean", "integral")
     rules = {
         "at": m.reduce == "at",
