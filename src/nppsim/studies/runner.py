@@ -220,7 +220,7 @@ def run_study(
     done = ds.finished()
     todo = [t for t in plan.tasks if t.run_key not in done]
     total = len(plan.tasks)
-    count = {"done": total - len(todo), "failed": 0}
+    count = {"done": total - len(todo)}
     say(f"{total} runs planned, {total - len(todo)} already in {out}, {len(todo)} to run")
     report = StudyReport(Path(out), total, total - len(todo), 0, 0, False, 0.0, 0.0)
     if on_start is not None:
@@ -345,7 +345,13 @@ def _run_dask(
         return elapsed, cpu
 
 
-def _outcome(f: Any, job: Job, task: RunTask, killed: type, cancelled: type) -> Outcome:
+def _outcome(
+    f: Any,
+    job: Job,
+    task: RunTask,
+    killed: type[BaseException],
+    cancelled: type[BaseException],
+) -> Outcome:
     """The outcome of a finished future; a run that killed its workers is a failed run."""
     try:
         return f.result()

@@ -161,11 +161,11 @@ class StudyFile(_Strict):
     """A study file as read (validated types; meanings checked by :func:`parse_study`)."""
 
     study: StudyInfo
-    solver: SolverOptions = SolverOptions()
+    solver: SolverOptions = Field(default_factory=SolverOptions)
     sampler: Sampler
     parameters: list[Parameter] = Field(min_length=1, max_length=50)
     metrics: list[Metric] = Field(min_length=1, max_length=100)
-    output: Output = Output()
+    output: Output = Field(default_factory=Output)
 
 
 @dataclass(frozen=True)
@@ -325,7 +325,11 @@ def _resolve_design(ref: str, base: Path, file: Path | str | None) -> Design:
 
 def _check_names(spec: StudyFile, file: Path | str | None) -> None:
     seen: dict[str, str] = {}
-    for kind, items in (("parameters", spec.parameters), ("metrics", spec.metrics)):
+    groups: tuple[tuple[str, list[Any]], ...] = (
+        ("parameters", list(spec.parameters)),
+        ("metrics", list(spec.metrics)),
+    )
+    for kind, items in groups:
         for i, item in enumerate(items):
             where = f"{kind}[{i}].name"
             if item.name in RESERVED:
