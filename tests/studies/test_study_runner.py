@@ -229,3 +229,36 @@ def test_sobol_indices_of_a_known_function(tmp_path):
     assert "final_power" not in s.indices  # the same value everywhere: said in a note
     assert any("final_power" in n and "same value" in n for n in s.notes)
     assert any("trip_time" in n for n in s.notes)  # no value anywhere: no indices
+
+
+def test_a_run_that_kills_its_workers_is_a_failed_row(small_grid):
+    """Dask gives up on a task that killed its worker process several times (KilledWorker):
+    that is the run's outcome, a failed row with its parameters; a lost scheduler is not."""
+    from types import SimpleNamespace
+
+    from distributed.client import FutureCancelledError
+    from distributed.scheduler import KilledWorker
+
+    from nppsim.studies.plan import StudyError
+    from nppsim.studies.runner import _outcome
+
+    plan = make_plan(load_study(small_grid))
+    task = plan.tasks[1]
+
+    class Future:
+        def __init__(self, exc):
+            self.exc = exc
+
+        def result(self):
+            raise self.exc
+
+    killed = KilledWorker("run", SimpleNamespace(address="tcp://127.0.0.1:1"), 3)
+    out = _outcome(Future(killed), plan.job, task, KilledWorker, FutureCancelledError)
+    row = out["row"]
+    assert (row["run_id"], row["status"]) == (1, "failed")
+    assert "killed its worker process" in row["message"]
+    assert (row["doppler"], row["g10_speed"]) == task.values
+    assert math.isnan(row["peak_power"])
+    Dataset.prepare(small_grid.parent / "out", plan).write(row)  # the row fits the schema
+    with pytest.raises(StudyError, match="scheduler"):
+        _outcome(Future(OSError("gone")), plan.job, task, KilledWorker, FutureCancelledError)
