@@ -8,8 +8,8 @@ import math
 
 import pandas as pd
 import pytest
+from study_helpers import ExternalCluster
 
-from conftest import ExternalCluster
 from nppsim.studies import engine_can_run, load_study, read_runs, run_study
 from nppsim.studies.analysis import summarize
 

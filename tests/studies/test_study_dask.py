@@ -11,8 +11,8 @@ import time
 
 import pandas as pd
 import pytest
+from study_helpers import SMALL_LHS, ExternalCluster, write_study
 
-from conftest import SMALL_LHS, ExternalCluster, write_study
 from nppsim.studies import load_study, read_runs, run_study
 
 pytestmark = pytest.mark.slow

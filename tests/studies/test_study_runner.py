@@ -13,8 +13,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from study_helpers import SMALL_GRID, write_study
 
-from conftest import SMALL_GRID, write_study
 from nppsim.engine.run import RunSpec, run
 from nppsim.studies import load_study, make_plan, read_runs, read_timeseries, run_study
 from nppsim.studies.analysis import summarize, tornado_table

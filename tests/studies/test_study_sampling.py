@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from study_helpers import SMALL_GRID, write_study
 
-from conftest import SMALL_GRID, write_study
 from nppsim.studies import load_study
 from nppsim.studies.distributions import make_distribution
 from nppsim.studies.samplers import sample

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from study_helpers import SMALL_GRID, write_study
 
-from conftest import SMALL_GRID, write_study
 from nppsim.errors import InputError
 from nppsim.studies import builtin_names, load_study, make_plan
 from nppsim.studies.plan import check_quantities
