@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SCENARIO ?= steady-state
 OUT ?= runs/default
 
-.PHONY: run test lint format install install-test benchmark clean
+.PHONY: run test lint format install install-test benchmark clean chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,18 @@ format: install-test
 	$(PY) -m ruff format src tests benchmarks
 	$(PY) -m ruff check --fix src tests benchmarks
 
+# The control room's browser tests drive Debian's Chromium through Playwright (never
+# `playwright install`): install it when missing. CI runs as root on a fresh Debian machine;
+# elsewhere the tests say they were skipped because /usr/bin/chromium is missing.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium missing: 'sudo apt-get install -y chromium' runs the browser tests"; fi; \
+	fi
+
 # pytest exits 5 when it collects no test: that must fail, not pass silently.
-test: lint
+test: lint chromium
 	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
@@ -43,6 +53,7 @@ benchmark: install
 	$(PY) benchmarks/plant.py
 	$(PY) benchmarks/validation_cases.py
 	$(PY) benchmarks/programme.py
+	$(PY) benchmarks/server.py
 	$(PY) benchmarks/studies.py
 
 clean:

@@ -2,11 +2,20 @@
 
 Every compiled function of nppsim is decorated with :func:`njit` from this module:
 
-* ``cache=True``: the first process compiles and writes the machine code next to the module
-  (``__pycache__``); later processes load it instead of compiling again;
+* ``cache=True``: the first process compiles and writes the machine code to a cache folder; later
+  processes load it instead of compiling again;
 * ``nogil=True``: two simulations in two threads run their kernels at the same time;
 * never ``fastmath`` nor ``parallel``: results are the same bit for bit on every run, whatever
   ran before and however many threads run.
+
+**The cache is keyed by the sources.** Numba checks only the modification time of the file that
+defines a cached function, not of the functions it calls in other modules, so an edited physics
+function could leave a stale kernel in the cache. nppsim therefore points Numba's cache at a
+folder named after a hash of every source file of the package
+(``$NPPSIM_CACHE_DIR`` or ``$XDG_CACHE_HOME/nppsim`` or ``~/.cache/nppsim``, then
+``numba-<hash>``): any change to any source compiles everything once, and nothing stale is ever
+loaded. If that folder cannot be written, Numba's default (``__pycache__`` beside each module) is
+kept.
 
 With ``NUMBA_DISABLE_JIT=1`` in the environment the same functions run as plain Python: that is
 the Python backend against which the compiled one is checked (one source for every equation).
@@ -14,9 +23,47 @@ the Python backend against which the compiled one is checked (one source for eve
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
 from typing import Any
 
 import numba
+
+
+def _source_hash() -> str:
+    """SHA-256 (first 16 hex digits) of every ``.py`` file of the package, with Numba's version."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(numba.__version__.encode())
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """The folder of nppsim's caches (compiled kernels, property tables)."""
+    env = os.environ.get("NPPSIM_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "nppsim"
+
+
+def _configure_cache() -> None:
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return  # the user chose a place: respect it
+    try:
+        d = cache_dir() / f"numba-{_source_hash()}"
+        d.mkdir(parents=True, exist_ok=True)
+        probe = d / ".writable"
+        probe.write_text("")
+    except OSError:
+        return
+    numba.config.CACHE_DIR = str(d)
+
+
+_configure_cache()
 
 
 def njit(*args: Any, **kwargs: Any) -> Any:

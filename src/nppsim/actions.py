@@ -54,8 +54,14 @@ def quantity(
     ``si`` is the SI unit, ``display`` the unit shown to people; ``shown`` the range as text.
     """
 
-    def parse(v: Any) -> float:
-        x = parse_quantity(v, units)
+    def parse(v: Any, info: ValidationInfo) -> float:
+        si_numbers = bool(info.context and info.context.get("si"))
+        if si_numbers and isinstance(v, int | float) and not isinstance(v, bool):
+            x = float(v)  # a number in SI (snapshots, programs): no unit needed
+            if not math.isfinite(x):
+                raise ValueError("must be finite")
+        else:
+            x = parse_quantity(v, units)
         if not lo <= x <= hi:
             raise ValueError(f"outside the allowed range {shown}")
         return x
@@ -118,6 +124,11 @@ class Action(BaseModel):
     def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
         """Act at time ``t`` [s] on state ``y`` and discrete state ``d`` (copies)."""
         raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        """The action as plain data (quantities as SI numbers): ``parse_action(d, si=True)``
+        gives it back."""
+        return self.model_dump(mode="json", exclude_none=True)
 
     def entry(self, t: float, detail: str = "") -> dict[str, Any]:
         e = {"time_s": t, "kind": self.kind, "name": self.name or self.kind}
@@ -524,15 +535,21 @@ for _cls in (
     register(_cls)
 
 
-def parse_action(data: dict[str, Any], where: str = "", file: str | None = None) -> Action:
-    """Validate one action from a dict with its ``kind`` (errors name file and field)."""
+def parse_action(
+    data: dict[str, Any], where: str = "", file: str | None = None, *, si: bool = False
+) -> Action:
+    """Validate one action from a dict with its ``kind`` (errors name file and field).
+
+    Quantities are text with a unit (``"50 %"``); with ``si=True`` plain numbers in SI are
+    accepted too (what :meth:`Action.to_dict` writes).
+    """
     from nppsim.designs import format_validation_error
 
     kind = data.get("kind")
     if kind not in REGISTRY:
         raise InputError(file, f"{where}kind", kind, "one of " + ", ".join(sorted(REGISTRY)))
     try:
-        return REGISTRY[kind].model_validate(data)
+        return REGISTRY[kind].model_validate(data, context={"si": si})
     except ValidationError as e:
         fld, value, msg = format_validation_error(e)
         raise InputError(file, f"{where}{fld}", value, msg) from None

@@ -198,6 +198,58 @@ def run_cmd(
         raise typer.Exit(1)
 
 
+@app.command("actions")
+def actions_cmd(
+    design: str = typer.Option("vver1000-v446", "--design", help="design name or TOML path"),
+    model: str = typer.Option(
+        "plant", "--model", help="the model the actions are for: plant or core"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the registry as JSON"),
+) -> None:
+    """List every action (scenario event, operator command, malfunction) with its fields,
+    units and allowed ranges for a design."""
+    import json
+
+    from nppsim.actions import describe
+    from nppsim.designs import load_design
+    from nppsim.errors import InputError
+    from nppsim.plant.model import DesignView
+
+    if model not in ("plant", "core"):
+        raise InputError(None, "--model", model, "plant or core")
+    d = load_design(design)
+    if model == "plant" and d.primary is None:
+        raise InputError(d.path or None, "--model", model, f"{d.name} has no plant sections")
+    desc = describe(DesignView(d, model))
+    if as_json:
+        console.print_json(json.dumps(desc, default=str))
+        return
+    table = Table(show_header=True, header_style="bold", show_lines=True)
+    table.add_column("action", no_wrap=True)
+    table.add_column("what it does", overflow="fold")
+    table.add_column("fields (unit, allowed)", overflow="fold")
+    for a in desc:
+        fields = []
+        for f in a["fields"]:
+            bits = [f["name"]]
+            if f["display_unit"]:
+                bits.append(f"[{f['display_unit']}]")
+            if f["range"]:
+                bits.append(f["range"])
+            if f["choices"]:
+                bits.append("one of " + ", ".join(map(str, f["choices"])))
+            if not f["required"]:
+                bits.append(f"(default {f['default']})")
+            fields.append(" ".join(bits))
+        who = "operator" if a["operator"] else "instructor"
+        table.add_row(
+            escape(a["kind"]),
+            escape(f"{a['label']} ({who}). {a['description']}"),
+            escape("\n".join(fields) or "-"),
+        )
+    console.print(table)
+
+
 @app.command("version")
 def version_cmd() -> None:
     """Print the nppsim version."""
@@ -212,6 +264,12 @@ def _register_optional() -> None:
         pass
     else:
         app.command("validate")(validate)
+    try:
+        from nppsim.server.cli import serve  # the control room (needs fastapi and uvicorn)
+    except ImportError:  # pragma: no cover - server extras not installed
+        pass
+    else:
+        app.command("serve")(serve)
     try:
         from nppsim.studies.cli import study_app
     except ImportError:  # pragma: no cover - studies package not built yet

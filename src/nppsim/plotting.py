@@ -24,7 +24,7 @@ def _time_axis(t_s: pd.Series) -> tuple[pd.Series, str]:
 def overview(df: pd.DataFrame, events: list[dict], title: str, path: Path) -> None:
     """Four panels: power, reactivity components, temperatures, xenon; trips marked.
 
-    For a plant run (columns of :class:`nppsim.plant.plant.PlantModel` present) the plant overview
+    For a plant run (the plant network's columns present) the plant overview
     :func:`plant_overview` is drawn instead.
     """
     if "pressure_steam_pa" in df and "level_pressurizer_m" in df:

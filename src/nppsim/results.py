@@ -2,92 +2,33 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from nppsim import __version__
-from nppsim.errors import SolverError
-from nppsim.plant.core import CoreModel
+from nppsim.engine.run import RunResult, RunSpec
+from nppsim.engine.run import build as _build
+from nppsim.engine.run import inputs_hash as _inputs_hash
+from nppsim.engine.run import run as _run
 from nppsim.scenarios import Scenario
-from nppsim.simulation import Simulation
+
+__all__ = ["RunResult", "build", "inputs_hash", "real_time_factor", "run", "write"]
 
 
-@dataclass
-class RunResult:
-    """What a finished (or failed) run produced."""
-
-    scenario: Scenario
-    timeseries: pd.DataFrame
-    events: list[dict]
-    status: str  # "completed" or "failed"
-    message: str = ""
-    wall_s: float = 0.0
-    stats: dict[str, Any] = field(default_factory=dict)
-
-
-def build(scenario: Scenario) -> tuple[CoreModel, Simulation]:
-    """Build the model at its computed steady state and a simulation of the scenario."""
-    design = scenario.design_obj()
-    ini = scenario.initial
-    model: CoreModel
-    extra: dict = {}
-    if scenario.scenario.model == "plant":
-        from nppsim.plant.plant import PlantModel
-
-        model = PlantModel(design)
-        extra["pumps_off"] = tuple(ini.pumps_off)
-    else:
-        model = CoreModel(design)
-    y0 = model.steady_state(
-        ini.power,
-        ini.critical,
-        boron=ini.boron,
-        rod_control=ini.rod_control,
-        boron_control=ini.boron_control,
-        file=scenario.path or None,
-        **extra,
-    )
-    sim = Simulation(model, y0, events=scenario.to_events())
-    return model, sim
+def build(scenario: Scenario) -> tuple[Any, Any]:
+    """The model at its computed steady state and a simulation of the scenario."""
+    return _build(RunSpec(scenario=scenario))
 
 
 def run(scenario: Scenario, progress: Callable[[float], None] | None = None) -> RunResult:
-    """Run a scenario to its end; a solver failure ends the run early but keeps its results."""
-    import time
-
-    _, sim = build(scenario)
-    t0 = time.perf_counter()
-    status, message = "completed", ""
-    try:
-        sim.advance(scenario.duration, progress)
-    except SolverError as e:
-        status, message = "failed", str(e)
-    wall = time.perf_counter() - t0
-    events = list(sim.log)
-    if status == "failed":
-        events.append({"time_s": sim.t, "kind": "solver_failure", "name": message})
-    return RunResult(
-        scenario=scenario,
-        timeseries=sim.results(),
-        events=events,
-        status=status,
-        message=message,
-        wall_s=wall,
-        stats={
-            "steps": sim.n_steps,
-            "restarts": sim.n_restarts,
-            "real_time_factor": sim.t / wall if wall > 0 else float("inf"),
-        },
-    )
+    """Run a scenario to its end (:func:`nppsim.engine.run.run`); a solver failure ends the run
+    early but keeps its results."""
+    return _run(RunSpec(scenario=scenario), progress)
 
 
 def _git_commit() -> str | None:
@@ -106,15 +47,9 @@ def _git_commit() -> str | None:
         return None
 
 
-def inputs_hash(scenario: Scenario) -> str:
+def inputs_hash(scenario: Scenario, design: Any = None) -> str:
     """SHA-256 of the scenario and design as read (canonical JSON)."""
-    design = scenario.design_obj()
-    blob = json.dumps(
-        {"scenario": scenario.raw, "design": design.model_dump(mode="json")},
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return _inputs_hash(scenario, design if design is not None else scenario.design_obj())
 
 
 def write(result: RunResult, out: Path) -> dict[str, Path]:
@@ -135,7 +70,7 @@ def write(result: RunResult, out: Path) -> dict[str, Path]:
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "scenario_file": sc.path,
-        "inputs_sha256": inputs_hash(sc),
+        "inputs_sha256": inputs_hash(sc, result.design),
         "scenario": sc.raw,
         "design": sc.scenario.design,
         "status": result.status,

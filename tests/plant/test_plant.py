@@ -1,29 +1,30 @@
-"""The plant model: steady state within the design tolerances, at rest for an hour, conservation of
-energy and primary mass, input errors."""
+"""The whole-plant network: steady state within the design tolerances, at rest for an hour,
+conservation of energy and primary mass, input errors."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from nppsim.engine.simulation import Simulation
 from nppsim.errors import InputError
-from nppsim.plant.plant import PlantModel
+from nppsim.plant.model import Model
 from nppsim.scenarios import parse_scenario
-from nppsim.simulation import Simulation
 
 
 @pytest.fixture(scope="module")
 def plant(v446):
-    return PlantModel(v446)
+    return Model(v446, "plant")
 
 
-def _outputs(model, y):
-    return dict(zip(model.output_names, model.outputs(0.0, y), strict=True))
+def _outputs(model, y, d):
+    w = model.net.signal_vector(0.0, y, d)
+    return {c: float(w[i]) for c, i, _ in model.net.columns()}
 
 
 def test_full_power_steady_state_within_design_tolerances(plant):
-    y = plant.steady_state(1.0)
-    o = _outputs(plant, y)
+    y, d = plant.steady_state(1.0)
+    o = _outputs(plant, y, d)
     assert o["power_thermal_w"] == pytest.approx(3000e6, rel=0.01)
     assert o["temp_coolant_inlet_k"] - 273.15 == pytest.approx(289.0, abs=2.0)
     assert o["temp_coolant_outlet_k"] - 273.15 == pytest.approx(320.0, abs=3.0)
@@ -31,15 +32,15 @@ def test_full_power_steady_state_within_design_tolerances(plant):
     assert o["pressure_steam_pa"] == pytest.approx(6.27e6, abs=0.15e6)
     assert o["power_electric_w"] == pytest.approx(1000e6, rel=0.03)
     # the right-hand side is at rest (slow states aside, everything within round-off)
-    dy = plant.rhs(0.0, y)
-    assert abs(dy[plant.layout.index("pressure_header")]) < 10.0  # [Pa/s]
-    assert np.max(np.abs(dy[plant.s_m])) < 0.1  # loop flows [kg/s2]
+    dy = plant.net.rhs(0.0, y, d)
+    assert abs(dy[plant.net.s_index("turbine.header")]) < 10.0  # [Pa/s]
+    assert np.max(np.abs(dy[plant.net.states["circuit.flow"].slice])) < 0.1  # loop flows [kg/s2]
 
 
 @pytest.mark.parametrize("power", [0.1, 0.3, 0.5, 0.75])
 def test_part_load_steady_states(plant, power):
-    y = plant.steady_state(power)
-    o = _outputs(plant, y)
+    y, d = plant.steady_state(power)
+    o = _outputs(plant, y, d)
     assert o["power_thermal_w"] == pytest.approx(power * 3000e6, rel=1e-6)
     assert o["pressure_primary_pa"] == pytest.approx(15.7e6, abs=1e3)
     # constant steam pressure programme: inlet temperature falls toward T_sat of the header
@@ -49,8 +50,8 @@ def test_part_load_steady_states(plant, power):
 
 
 def test_plant_at_rest_for_an_hour(plant):
-    y0 = plant.steady_state(1.0)
-    sim = Simulation(plant, y0)
+    y0, d0 = plant.steady_state(1.0)
+    sim = Simulation(plant, y0, d0)
     sim.advance(3600.0)
     df = sim.results()
     p = df["power_thermal_w"]
@@ -62,8 +63,8 @@ def test_plant_at_rest_for_an_hour(plant):
 
 
 def test_three_pump_steady_state_has_reverse_flow_in_the_idle_loop(plant):
-    y = plant.steady_state(0.275, pumps_off=(4,))
-    o = _outputs(plant, y)
+    y, d = plant.steady_state(0.275, pumps_off=(4,))
+    o = _outputs(plant, y, d)
     assert o["flow_loop4_kg_s"] < 0.0
     assert o["flow_loop1_kg_s"] > 4400.0
 

@@ -341,9 +341,10 @@ def run_scenario(name: str, rtol: float = DEFAULT_RTOL, atol_scale: float = 1.0)
     ``wall_s``.
     """
     from nppsim import results
+    from nppsim.engine.run import RunSpec, SolverOptions
+    from nppsim.engine.run import build as engine_build
     from nppsim.errors import SolverError
     from nppsim.scenarios import load_scenario
-    from nppsim.simulation import Simulation
 
     sc = load_scenario(name)
     if rtol == DEFAULT_RTOL and atol_scale == 1.0:
@@ -355,9 +356,9 @@ def run_scenario(name: str, rtol: float = DEFAULT_RTOL, atol_scale: float = 1.0)
             "message": r.message,
             "wall_s": r.wall_s,
         }
-    model, built = results.build(sc)
-    sim = Simulation(model, built.y, events=sc.to_events(), rtol=rtol)
-    sim.atol = sim.atol * atol_scale
+    _, sim = engine_build(
+        RunSpec(scenario=sc, solver=SolverOptions(rtol=rtol, atol_scale=atol_scale))
+    )
     t0 = time.perf_counter()
     status, message = "completed", ""
     try:
@@ -504,7 +505,7 @@ def _first_scheduled(name: str) -> float:
 def _scheduled(name: str) -> set[tuple[str, str, float]]:
     from nppsim.scenarios import load_scenario
 
-    return {(e.kind, e.name, e.time) for e in load_scenario(name).to_events()}
+    return {(e.kind, e.name, e.time) for e in load_scenario(name).events}
 
 
 def event_table(name: str, events: list[dict]) -> list[dict[str, Any]]:

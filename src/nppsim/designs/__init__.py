@@ -229,6 +229,7 @@ class Rods(_Section):
 
     scram_drop_time: Q(0.5, 10.0, "s")
     scram_delay: Q(0.0, 2.0, "s")
+    cluster_worth: Q(1e-5, 5e-3, "1") | None = None
 
 
 class CoreControl(_Section):
@@ -238,6 +239,11 @@ class CoreControl(_Section):
     boron_rate_max: Q(1e-4, 1.0, "ppm/s")
     bank_position_reference: Q(0.0, 8.0, "1")
     bank_position_band: Q(0.005, 2.0, "1")
+    # optional: the plant's smooth dead bands and the rods' pressure mode (a core-only design has
+    # none and its controllers run without them)
+    power_dead_band: Q(0.0, 0.1, "1") | None = None
+    boron_dead_band: Q(0.0, 1.0, "1") | None = None
+    rod_pressure_gain: Q(0.0, 1e-5, "1/Pa") | None = None
     # plant control sub-tables ([control.pressurizer] ...), optional: a core-only design has none;
     # defined in nppsim.designs.plant_sections (resolved at the end of this module)
     pressurizer: PressurizerControl | None = None
@@ -445,6 +451,11 @@ def _bounds_of(annotation: Any) -> Bounds | None:
         for meta in get_args(annotation)[1:]:
             if isinstance(meta, Bounds):
                 return meta
+        return None
+    for arg in get_args(annotation):  # an optional quantity: Annotated[...] | None
+        b = _bounds_of(arg)
+        if b is not None:
+            return b
     return None
 
 

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
 from nppsim.designs import (
     CoreControl,
     Q,
+    Quantity,
     _Section,
     check_bounds,
     format_validation_error,
@@ -71,6 +72,11 @@ class Primary(_Section):
     vessel_path_length: Q(1.0, 50.0, "m")
     vessel_flow_area: Q(0.1, 50.0, "m2")
     sg_thermal_centre_height: Q(-10.0, 40.0, "m")
+    # topology: where the pressurizer's surge line, the spray line and the make-up and let-down
+    # lines connect (loop numbers, 1-based)
+    surge_line_loop: int = Field(ge=1, le=8)
+    spray_loop: int = Field(ge=1, le=8)
+    makeup_loop: int = Field(ge=1, le=8)
 
 
 class Pumps(_Section):
@@ -93,6 +99,7 @@ class Pumps(_Section):
     motor_rated_power: Q(1e5, 5e7, "W")
     motor_breakdown_ratio: Q(1.1, 4.0, "1")
     anti_reverse: bool = True
+    type: Literal["induction"] = "induction"
 
     @model_validator(mode="after")
     def _speeds(self) -> Pumps:
@@ -172,6 +179,7 @@ class Pressurizer(_Section):
 class SteamGenerators(_Section):
     """Horizontal steam generators: design point, geometry and heat transfer."""
 
+    type: Literal["horizontal"] = "horizontal"
     count: int = Field(ge=1, le=8)
     thermal_power: Q(1e6, 2e9, "W")
     steam_flow: Q(1.0, 2000.0, "kg/s")
@@ -269,12 +277,57 @@ class Turbine(_Section):
     feed_valve_dp_rated: Q(1e4, 5e6, "Pa")
     emergency_feed_flow: Q(0.0, 200.0, "kg/s")
     emergency_feed_temperature: Q(273.15, 400.0, "K")
+    feed_pumps: int = Field(ge=1, le=6)
+    feed_pump_capacity: Q(0.05, 2.0, "1")
+    house_load: Q(0.0, 0.3, "1")
 
     @model_validator(mode="after")
     def _consistent(self) -> Turbine:
         if self.sg_safety_full_pressure.si <= self.sg_safety_open_pressure.si:
             raise ValueError("turbine.sg_safety_full_pressure must exceed sg_safety_open_pressure")
         return self
+
+
+class Condition(_Section):
+    """A signal compared with a threshold (an enabling condition of a trip-table row)."""
+
+    signal: str
+    compare: Literal["above", "below"]
+    threshold: str | Quantity | float
+
+
+class TripSpec(_Section):
+    """One row of the trip table (see :mod:`nppsim.plant.components.protection`).
+
+    ``setpoint`` names a quantity of ``[protection]`` (one value, one place) or gives one inline;
+    ``actions`` are ``scram``, ``alarm`` or protective actions of components
+    (``isolate_steam_lines``); ``detail`` formats the log line with ``{value}`` and
+    ``{setpoint}`` in ``display_unit``.
+    """
+
+    name: str
+    signal: str
+    compare: Literal["above", "below"]
+    setpoint: str | Quantity | float
+    enable: Condition | None = None
+    delay: Quantity | None = None
+    actions: list[str] = Field(default=["scram"], min_length=1)
+    detail: str = ""
+    display_unit: str = "1"
+
+
+class PowerReductionSpec(_Section):
+    """One row of the power-reduction table: when the signal crosses its setpoint (and the
+    enabling condition holds), the power setpoint ramps to ``target`` at ``rate``."""
+
+    name: str
+    signal: str
+    compare: Literal["above", "below"]
+    setpoint: str | Quantity | float
+    enable: Condition | None = None
+    target: Quantity
+    rate: Quantity
+    detail: str = ""
 
 
 class PlantProtection(_Section):
@@ -291,6 +344,9 @@ class PlantProtection(_Section):
     low_steam_pressure: Q(1e6, 12e6, "Pa")
     low_subcooling_margin: Q(0.0, 100.0, "K")
     turbine_trip_power_threshold: Q(0.0, 1.2, "1")
+    low_pressure_trip_power: Q(0.0, 1.0, "1")
+    trips: list[TripSpec] = Field(min_length=1)
+    power_reductions: list[PowerReductionSpec] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _ordered(self) -> PlantProtection:
@@ -377,6 +433,9 @@ class PlantSections(_Section):
     @model_validator(mode="after")
     def _across(self) -> PlantSections:
         n = self.primary.loops
+        for name in ("surge_line_loop", "spray_loop", "makeup_loop"):
+            if not 1 <= getattr(self.primary, name) <= n:
+                raise ValueError(f"primary.{name} must be a loop number 1 to {n}")
         if self.pumps.count != n or self.steam_generators.count != n:
             raise ValueError(
                 f"primary.loops = {n}, pumps.count = {self.pumps.count} and "
@@ -408,6 +467,53 @@ class PlantSections(_Section):
         if not self.control.steam_dump.bru_a_pressure.si < self.turbine.sg_safety_open_pressure.si:
             raise ValueError("BRU-A must open below the steam-generator safety valves")
         return self
+
+
+def plant_sections(design: Any) -> PlantSections:
+    """The plant sections of a design object (in memory: overrides included), with the checks
+    across sections. Raises :class:`InputError` naming the design file if a section is missing
+    or inconsistent."""
+    missing = [
+        s
+        for s in ("primary", "pumps", "pressurizer", "steam_generators", "turbine")
+        if getattr(design, s, None) is None
+    ]
+    ctl = design.control
+    if ctl is None or any(
+        getattr(ctl, s, None) is None
+        for s in ("pressurizer", "steam_generators", "turbine", "steam_dump")
+    ):
+        missing.append("control.*")
+    if missing or not isinstance(design.protection, PlantProtection):
+        raise InputError(
+            design.path or None,
+            "design",
+            design.name,
+            "this design has no plant sections ([primary], [pumps], ... "
+            + ", ".join(missing or ["protection"])
+            + ")",
+        )
+    try:
+        return PlantSections.model_validate(
+            {
+                "primary": design.primary,
+                "pumps": design.pumps,
+                "pressurizer": design.pressurizer,
+                "steam_generators": design.steam_generators,
+                "turbine": design.turbine,
+                "protection": design.protection,
+                "control": {
+                    "pressurizer": ctl.pressurizer,
+                    "steam_generators": ctl.steam_generators,
+                    "turbine": ctl.turbine,
+                    "steam_dump": ctl.steam_dump,
+                },
+                "path": design.path,
+            }
+        )
+    except ValidationError as e:
+        field, value, msg = format_validation_error(e)
+        raise InputError(design.path or None, field, value, msg) from None
 
 
 def load_plant_sections(path: Path | str) -> PlantSections:

@@ -31,7 +31,10 @@ class SolverOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     rtol: float = Field(1e-6, gt=1e-12, lt=1e-2, description="relative tolerance [1]")
-    backend: str = Field("scipy", pattern="^(compiled|scipy)$")
+    atol_scale: float = Field(
+        1.0, gt=1e-6, le=1e3, description="factor on every state's absolute tolerance [1]"
+    )
+    backend: str = Field("compiled", pattern="^(compiled|scipy)$")
 
 
 class RunSpec(BaseModel):
@@ -122,6 +125,7 @@ def build(spec: RunSpec) -> tuple[Any, Any]:
         d0,
         actions=sc.actions(),
         rtol=spec.solver.rtol,
+        atol_scale=spec.solver.atol_scale,
         backend=spec.solver.backend,
     )
     return model, sim

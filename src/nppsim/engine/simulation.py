@@ -29,7 +29,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
-import pickle
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +85,8 @@ class Simulation:
         Scheduled actions (a scenario's events), applied when the clock reaches them.
     rtol : float
         Relative tolerance of the integrator [1]; absolute tolerances come from the states.
+    atol_scale : float
+        Factor on every state's absolute tolerance [1] (for convergence checks).
     backend : {"compiled", "scipy"}
         The integrator: nppsim's compiled BDF or SciPy's BDF (for comparison).
     """
@@ -99,13 +100,15 @@ class Simulation:
         t0: float = 0.0,
         actions: Iterable[tuple[float, Any]] = (),
         rtol: float = 1e-6,
-        backend: str = "scipy",
+        atol_scale: float = 1.0,
+        backend: str = "compiled",
     ) -> None:
         self.model = model
         self.net = model.net
         self.rtol = float(rtol)
+        self.atol_scale = float(atol_scale)
         self.backend = backend
-        self.integ = _make_integrator(self.net, self.rtol, backend)
+        self.integ = _make_integrator(self.net, self.rtol, backend, self.atol_scale)
         t0 = _check_time(t0, "t0")
         y0 = np.array(y0, dtype=float)
         d0 = np.array(d0, dtype=float)
@@ -183,7 +186,22 @@ class Simulation:
     def _discontinuity(
         self, t: float, y: np.ndarray, d: np.ndarray, entries: list[dict[str, Any]]
     ) -> None:
-        """Restart at ``t`` with a new state and discrete state; record both sides."""
+        """Restart at ``t`` with a new state and discrete state; record both sides.
+
+        An event function that is already at or above zero after the change (a trip whose
+        condition the change has made true: two pumps lost, the turbine tripped at power) fires
+        at once, in the order of the event functions.
+        """
+        entries = list(entries)
+        if not np.all(np.isfinite(y)) or np.any(np.isnan(d)):
+            raise SolverError(f"a non-finite state after the change at t = {t:.6g} s")
+        for _ in range(100):
+            g = self.net.roots(t, y, d)
+            due = np.flatnonzero(g >= 0.0)
+            if not due.size:
+                break
+            y, d, more = self.net.fire(int(due[0]), t, y, d)
+            entries += more
         self._log(entries)
         self._segments.append(d.copy())
         self._record(np.array([t]), y[None, :])
@@ -217,6 +235,17 @@ class Simulation:
             raise SimulationError(
                 f"cannot advance backwards: the clock is at {self.t:g} s, asked {t:g} s"
             )
+        try:
+            self._advance(t, progress)
+        except SolverError:
+            # keep everything computed: the clock stops at the integrator's last good point
+            integ = self.integ
+            t_ok = min(integ.t, t)
+            self._set_clock(t_ok, integ.dense(t_ok), integ.d.copy())
+            self._notify()
+            raise
+
+    def _advance(self, t: float, progress: Callable[[float], None] | None) -> None:
         integ = self.integ
         while True:
             if self._held_event is not None and integ.t <= t:
@@ -233,8 +262,6 @@ class Simulation:
             out = integ.advance(t, self._next_stop(), MAX_STEPS_PER_CALL)
             self._record(out.ts, out.ys)
             if out.status == sb.FAILED:
-                self._set_clock(integ.t, integ.y.copy(), integ.d.copy())
-                self._notify()
                 raise SolverError(f"integrator failed at t = {integ.t:.6g} s: {out.message}")
             if out.status == sb.EVENT:
                 self._held_event = out.event
@@ -261,6 +288,10 @@ class Simulation:
                 raise SimulationError(f"cannot act in the past: clock {self.t:g} s, at {at:g} s")
         self._rollback()
         if at is None or at <= self.t:
+            # record the state just before the action (the trends show the step at its time)
+            last = self._chunks[-1][1][-1] if self._chunks else -math.inf
+            if last < self.t:
+                self._record(np.array([self.t]), self._y_clock[None, :])
             y, d, entries = action.apply(self.model, self.t, self._y_clock.copy(), self.d)
             self._discontinuity(self.t, y, d, entries)
             self._set_clock(self.t, y, d.copy())
@@ -311,7 +342,12 @@ class Simulation:
         return _rows_frame(self.net, self._segments, parts)
 
     def _notify(self) -> None:
-        if self._observers and self.t > self._visible_upto:
+        if not self._observers:
+            self._visible_upto = max(self._visible_upto, self.t)
+            return
+        if self.t > self._visible_upto and any(
+            ts[-1] > self._visible_upto for _, ts, _ in self._chunks[-3:]
+        ):
             ts, df = self._visible_rows(self._visible_upto, self.t)
             if len(ts):
                 for fn in self._observers:
@@ -347,55 +383,97 @@ class Simulation:
 
     # -- snapshots -----------------------------------------------------------------------------
     def snapshot(self) -> bytes:
-        """The whole simulation as bytes (restore with :meth:`restore` or :meth:`from_snapshot`)."""
-        return pickle.dumps(
-            {
-                "format": SNAPSHOT_FORMAT,
-                "fingerprint": self.fingerprint,
-                "backend": self.backend,
-                "rtol": self.rtol,
-                "t": self.t,
-                "y": self._y_clock,
-                "d": self._d_clock,
-                "seq": self._seq,
-                "pending": [(p.time, p.seq, p.action) for p in self.pending],
-                "log": self.log,
-                "segments": self._segments,
-                "chunks": self._chunks,
-                "held": self._held_event,
-                "visible": self._visible_upto,
-                "restarts": self.n_restarts,
-                "integ": self.integ.get_state(),
-            },
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
+        """The whole simulation as bytes (restore with :meth:`restore`).
+
+        The format is a NumPy ``.npz`` archive of plain arrays and one JSON document (no pickle:
+        loading a snapshot cannot run code). Pending actions are stored as their data
+        (:meth:`nppsim.actions.Action.to_dict`).
+        """
+        import io
+        import json
+
+        meta = {
+            "format": SNAPSHOT_FORMAT,
+            "fingerprint": self.fingerprint,
+            "backend": self.backend,
+            "rtol": self.rtol,
+            "atol_scale": self.atol_scale,
+            "t": self.t,
+            "seq": self._seq,
+            "pending": [(p.time, p.seq, p.action.to_dict()) for p in self.pending],
+            "log": self.log,
+            "held": self._held_event,
+            "visible": self._visible_upto if math.isfinite(self._visible_upto) else None,
+            "restarts": self.n_restarts,
+            "chunk_segments": [g for g, _, _ in self._chunks],
+            "chunk_sizes": [len(ts) for _, ts, _ in self._chunks],
+        }
+        arrays: dict[str, np.ndarray] = {
+            "y": self._y_clock,
+            "d": self._d_clock,
+            "segments": np.array(self._segments),
+            "ts": np.concatenate([ts for _, ts, _ in self._chunks]),
+            "ys": np.concatenate([ys for _, _, ys in self._chunks]),
+        }
+        for k, v in self.integ.get_state().items():
+            arrays[f"integ.{k}"] = np.asarray(v)
+        arrays["meta"] = np.frombuffer(json.dumps(meta, default=_json_default).encode(), np.uint8)
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        return buf.getvalue()
 
     def restore(self, blob: bytes) -> None:
-        """Return to a snapshot of this model (taken from this or another simulation of it)."""
+        """Return to a snapshot of this model (taken from this or another simulation of it).
+
+        Restored, the simulation continues bit for bit as the one that was snapshotted (with the
+        compiled integrator; SciPy's restarts from the snapshot's state).
+        """
+        import io
+        import json
+
+        from nppsim.actions import parse_action
+
         try:
-            s = pickle.loads(blob)
+            with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+            meta = json.loads(bytes(arrays.pop("meta")).decode())
         except Exception as e:
             raise SimulationError(f"not an nppsim snapshot: {e}") from None
-        if not isinstance(s, dict) or s.get("format") != SNAPSHOT_FORMAT:
+        if not isinstance(meta, dict) or meta.get("format") != SNAPSHOT_FORMAT:
             raise SimulationError("not an nppsim snapshot (or of another format version)")
-        if s["fingerprint"] != self.fingerprint:
+        if meta["fingerprint"] != self.fingerprint:
             raise SimulationError(
                 "the snapshot is of another model (design, overrides or structure differ)"
             )
-        if s["backend"] != self.backend or s["rtol"] != self.rtol:
-            self.backend, self.rtol = s["backend"], s["rtol"]
-            self.integ = _make_integrator(self.net, self.rtol, self.backend)
-        self.t = s["t"]
-        self._y_clock, self._d_clock = s["y"].copy(), s["d"].copy()
-        self._seq = s["seq"]
-        self.pending = [_Pending(t, q, a) for t, q, a in s["pending"]]
-        self.log = [dict(e) for e in s["log"]]
-        self._segments = [x.copy() for x in s["segments"]]
-        self._chunks = [(g, ts.copy(), ys.copy()) for g, ts, ys in s["chunks"]]
-        self._held_event = s["held"]
-        self._visible_upto = s["visible"]
-        self.n_restarts = s["restarts"]
-        self.integ.set_state(s["integ"])
+        if (meta["backend"], meta["rtol"], meta["atol_scale"]) != (
+            self.backend,
+            self.rtol,
+            self.atol_scale,
+        ):
+            self.backend, self.rtol = meta["backend"], float(meta["rtol"])
+            self.atol_scale = float(meta["atol_scale"])
+            self.integ = _make_integrator(self.net, self.rtol, self.backend, self.atol_scale)
+        self.t = float(meta["t"])
+        self._y_clock, self._d_clock = arrays["y"].copy(), arrays["d"].copy()
+        self._seq = int(meta["seq"])
+        self.pending = [
+            _Pending(float(t), int(q), parse_action(a, si=True)) for t, q, a in meta["pending"]
+        ]
+        self.log = [dict(e) for e in meta["log"]]
+        self._segments = [row.copy() for row in arrays["segments"]]
+        self._chunks = []
+        pos = 0
+        for g, n in zip(meta["chunk_segments"], meta["chunk_sizes"], strict=True):
+            self._chunks.append(
+                (int(g), arrays["ts"][pos : pos + n].copy(), arrays["ys"][pos : pos + n].copy())
+            )
+            pos += n
+        self._held_event = meta["held"]
+        self._visible_upto = -math.inf if meta["visible"] is None else float(meta["visible"])
+        self.n_restarts = int(meta["restarts"])
+        self.integ.set_state(
+            {k[len("integ.") :]: v for k, v in arrays.items() if k.startswith("integ.")}
+        )
 
     def save(self, path: str | Path) -> None:
         """Write :meth:`snapshot` to a file (atomically: a temporary name, then renamed)."""
@@ -409,6 +487,16 @@ class Simulation:
         self.restore(Path(path).read_bytes())
 
 
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"not serialisable: {type(o).__name__}")
+
+
 def _check_time(t: Any, what: str) -> float:
     try:
         v = float(t)
@@ -419,10 +507,14 @@ def _check_time(t: Any, what: str) -> float:
     return v
 
 
-def _make_integrator(net: Any, rtol: float, backend: str) -> Any:
+def _make_integrator(net: Any, rtol: float, backend: str, atol_scale: float = 1.0) -> Any:
+    if backend == "compiled":
+        from nppsim.engine.compiled_backend import CompiledIntegrator
+
+        return CompiledIntegrator(net, rtol, net.atol * atol_scale, MAX_STEPS_PER_CALL)
     if backend == "scipy":
-        return sb.ScipyIntegrator(net, rtol, net.atol)
-    raise SimulationError(f"unknown integrator backend {backend!r} (allowed: scipy)")
+        return sb.ScipyIntegrator(net, rtol, net.atol * atol_scale)
+    raise SimulationError(f"unknown integrator backend {backend!r} (allowed: compiled, scipy)")
 
 
 def _rows_frame(

@@ -14,9 +14,12 @@ Perry's Chemical Engineers' Handbook, 8th ed., §10 (flow of steam through nozzl
 
 from __future__ import annotations
 
+from nppsim._jit import njit
+
 NAPIER_COEFFICIENT = 0.45359237 / (6.4516e-4 * 6894.757 * 70.0)  # [s/m] (kg/s per m2 per Pa)
 
 
+@njit
 def napier_flow(area: float, pressure: float, discharge_coefficient: float = 1.0) -> float:
     """Choked flow of saturated steam through an opening.
 

@@ -10,10 +10,11 @@ Zvirin, "A review of natural circulation loops in PWRs", *Nucl. Eng. Des.* 67 (1
 
 from __future__ import annotations
 
-import CoolProp.CoolProp as CP
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import brentq
+
+from nppsim.physics._coolprop import coolprop, state
 
 __all__ = [
     "GRAVITY",
@@ -24,9 +25,6 @@ __all__ = [
 ]
 
 GRAVITY = 9.80665  # standard gravity [m/s2] (CGPM 1901)
-
-# One IF97 state, reused: an update costs about a microsecond (CoolProp 6+).
-_WATER = CP.AbstractState("IF97", "Water")
 
 
 def buoyancy_head(density: ArrayLike, rise: ArrayLike) -> float:
@@ -122,8 +120,10 @@ def natural_circulation_flow_boussinesq(
 
 
 def _density_ph(pressure: float, enthalpy: float) -> float:
-    _WATER.update(CP.HmassP_INPUTS, enthalpy, pressure)
-    return _WATER.rhomass()
+    cp = coolprop()
+    water = state("natural_circulation")
+    water.update(cp.HmassP_INPUTS, enthalpy, pressure)
+    return water.rhomass()
 
 
 def natural_circulation_flow(
@@ -161,9 +161,11 @@ def natural_circulation_flow(
     float
         Mass flow [kg/s].
     """
+    cp = coolprop()
+    water = state("natural_circulation")
     rho_c = _density_ph(pressure, enthalpy_cold)
-    _WATER.update(CP.PQ_INPUTS, pressure, 0.0)
-    h_sat = _WATER.hmass()
+    water.update(cp.PQ_INPUTS, pressure, 0.0)
+    h_sat = water.hmass()
 
     def imbalance(m: float) -> float:
         h_hot = enthalpy_cold + power / m

@@ -25,8 +25,8 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
-import CoolProp.CoolProp as CP
-
+from nppsim._jit import njit
+from nppsim.physics._coolprop import coolprop, state
 from nppsim.physics.turbine import choked_steam_flow, orifice_flow, proportional_lift
 
 __all__ = [
@@ -50,9 +50,6 @@ PRESSURE_MIN = 1.0e3  # [Pa]
 PRESSURE_MAX = 21.9e6  # [Pa]
 # Critical density of water (IAPWS-95): separates "liquid-like" from "vapour-like" single phase.
 _RHO_CRITICAL = 322.0  # [kg/m3]
-
-_WATER = CP.AbstractState("IF97", "Water")
-_WATER95 = CP.AbstractState("HEOS", "Water")
 
 
 class SaturationProperties(NamedTuple):
@@ -103,12 +100,14 @@ def saturation_properties(pressure: float) -> SaturationProperties:
     SaturationProperties
         T_sat and the liquid (f) and vapour (g) densities, internal energies and enthalpies.
     """
-    _WATER.update(CP.PQ_INPUTS, pressure, 0.0)
-    t = _WATER.T()
-    rho_f, u_f, h_f = _WATER.rhomass(), _WATER.umass(), _WATER.hmass()
-    _WATER.update(CP.PQ_INPUTS, pressure, 1.0)
+    cp = coolprop()
+    water = state("pressurizer")
+    water.update(cp.PQ_INPUTS, pressure, 0.0)
+    t = water.T()
+    rho_f, u_f, h_f = water.rhomass(), water.umass(), water.hmass()
+    water.update(cp.PQ_INPUTS, pressure, 1.0)
     return SaturationProperties(
-        pressure, t, rho_f, _WATER.rhomass(), u_f, _WATER.umass(), h_f, _WATER.hmass()
+        pressure, t, rho_f, water.rhomass(), u_f, water.umass(), h_f, water.hmass()
     )
 
 
@@ -165,8 +164,10 @@ def _single_phase(mass: float, volume: float, u: float, liquid: bool) -> Saturat
     (CoolProp HEOS) solves (rho, u) directly. It is slower (about 0.2 ms) but only runs in the rare
     single-phase states. IF97 and IAPWS-95 agree to about 1e-4 at the phase boundary.
     """
-    _WATER95.update(CP.DmassUmass_INPUTS, mass / volume, u)
-    p, t, h, rho = _WATER95.p(), _WATER95.T(), _WATER95.hmass(), _WATER95.rhomass()
+    cp = coolprop()
+    water95 = state("pressurizer.95", "HEOS")
+    water95.update(cp.DmassUmass_INPUTS, mass / volume, u)
+    p, t, h, rho = water95.p(), water95.T(), water95.hmass(), water95.rhomass()
     if liquid:
         return SaturatedVolumeState(p, t, 0.0, 0.0, mass, 0.0, volume, h, h, rho, rho, "liquid")
     return SaturatedVolumeState(p, t, 1.0, 1.0, 0.0, mass, 0.0, h, h, rho, rho, "vapour")
@@ -278,6 +279,7 @@ def mass_energy_from_level(
     return mass, energy
 
 
+@njit
 def level_vertical_cylinder(liquid_volume: float, diameter: float) -> float:
     """Collapsed water level in a vertical cylinder, from its bottom.
 
@@ -301,6 +303,7 @@ def level_vertical_cylinder(liquid_volume: float, diameter: float) -> float:
     return liquid_volume / (math.pi * diameter**2 / 4.0)
 
 
+@njit
 def surge_enthalpy(surge_flow: float, h_hot_leg: float, h_liquid: float) -> float:
     """Enthalpy carried by the surge line: hot-leg water in, pressurizer water out.
 
@@ -322,6 +325,7 @@ def surge_enthalpy(surge_flow: float, h_hot_leg: float, h_liquid: float) -> floa
     return h_hot_leg if surge_flow >= 0.0 else h_liquid
 
 
+@njit
 def spray_flow(opening: float, dp_drive: float, max_flow: float, dp_rated: float) -> float:
     """Spray flow from the cold leg through the spray valves.
 
@@ -350,6 +354,7 @@ def spray_flow(opening: float, dp_drive: float, max_flow: float, dp_rated: float
     return max(0.0, opening) * orifice_flow(max(dp_drive, 0.0), max_flow, dp_rated)
 
 
+@njit
 def relief_valve_flow(
     pressure: float,
     p_open: float,
@@ -390,6 +395,7 @@ def relief_valve_flow(
     )
 
 
+@njit
 def pressurizer_derivatives(
     surge_flow: float,
     surge_h: float,

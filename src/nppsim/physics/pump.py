@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nppsim._jit import njit
+
 __all__ = [
     "PumpCurves",
     "PumpRating",
@@ -148,10 +150,21 @@ def homologous_head(alpha: ArrayLike, v: ArrayLike, curves: PumpCurves) -> NDArr
     ndarray
         Head ratio h = dp / dp_R at rated density [1].
     """
-    a = np.asarray(alpha, dtype=float)
-    q = np.asarray(v, dtype=float)
-    k = np.where(q >= 0.0, curves.head_locked_forward, curves.head_locked_reverse)
-    return curves.head_shutoff * a * np.abs(a) + curves.head_cross * a * q - k * q * np.abs(q)
+    return np.vectorize(homologous_head_k, otypes=[float])(
+        np.asarray(alpha, dtype=float),
+        np.asarray(v, dtype=float),
+        curves.head_shutoff,
+        curves.head_locked_forward,
+        curves.head_locked_reverse,
+    )
+
+
+@njit
+def homologous_head_k(alpha, v, head_shutoff, head_locked_forward, head_locked_reverse):
+    """Compiled scalar form of :func:`homologous_head` [1] (curve coefficients as floats)."""
+    c1 = 1.0 - head_shutoff + head_locked_forward
+    k = head_locked_forward if v >= 0.0 else head_locked_reverse
+    return head_shutoff * alpha * abs(alpha) + c1 * alpha * v - k * v * abs(v)
 
 
 def homologous_torque(alpha: ArrayLike, v: ArrayLike, curves: PumpCurves) -> NDArray[np.float64]:
@@ -176,13 +189,19 @@ def homologous_torque(alpha: ArrayLike, v: ArrayLike, curves: PumpCurves) -> NDA
     ndarray
         Torque ratio beta = T / T_R at rated density [1]; positive resists forward rotation.
     """
-    a = np.asarray(alpha, dtype=float)
-    q = np.asarray(v, dtype=float)
-    return (
-        curves.torque_shutoff * a * np.abs(a)
-        + curves.torque_cross * a * q
-        + curves.torque_locked * q * np.abs(q)
+    return np.vectorize(homologous_torque_k, otypes=[float])(
+        np.asarray(alpha, dtype=float),
+        np.asarray(v, dtype=float),
+        curves.torque_shutoff,
+        curves.torque_locked,
     )
+
+
+@njit
+def homologous_torque_k(alpha, v, torque_shutoff, torque_locked):
+    """Compiled scalar form of :func:`homologous_torque` [1] (curve coefficients as floats)."""
+    d1 = 1.0 - torque_shutoff - torque_locked
+    return torque_shutoff * alpha * abs(alpha) + d1 * alpha * v + torque_locked * v * abs(v)
 
 
 def pump_pressure_rise(
@@ -350,9 +369,28 @@ def motor_torque(
     ndarray
         Motor torque [N m], driving forward rotation when positive.
     """
-    s = 1.0 - np.asarray(omega, dtype=float) / sync_speed
-    u = np.asarray(voltage, dtype=float)
-    return u * u * 2.0 * breakdown_torque * s * breakdown_slip / (s * s + breakdown_slip**2)
+    return motor_torque_k.py_func(
+        np.asarray(omega, dtype=float),
+        sync_speed,
+        breakdown_torque,
+        breakdown_slip,
+        np.asarray(voltage, dtype=float),
+    )
+
+
+@njit
+def motor_torque_k(omega, sync_speed, breakdown_torque, breakdown_slip, voltage):
+    """Compiled scalar form of :func:`motor_torque` [N m]."""
+    s = 1.0 - omega / sync_speed
+    return (
+        voltage
+        * voltage
+        * 2.0
+        * breakdown_torque
+        * s
+        * breakdown_slip
+        / (s * s + breakdown_slip**2)
+    )
 
 
 def friction_torque(
@@ -599,18 +637,50 @@ def parallel_loops_flow_derivatives(
         d m_i / dt [kg/s2], shape (N,), and X = p_lower - p_upper [Pa].
     """
     m = np.asarray(mass_flows, dtype=float)
-    inv_i = 1.0 / np.asarray(loop_inertances, dtype=float)
-    a = (
-        np.asarray(dp_pumps, dtype=float)
-        - np.asarray(loop_resistances, dtype=float) * m * np.abs(m)
-        + np.asarray(loop_buoyancy, dtype=float)
+    out = np.empty_like(m)
+    x = parallel_loops_k(
+        m,
+        np.asarray(dp_pumps, dtype=float),
+        np.broadcast_to(np.asarray(loop_resistances, dtype=float), m.shape).copy(),
+        np.broadcast_to(np.asarray(loop_inertances, dtype=float), m.shape).copy(),
+        np.broadcast_to(np.asarray(loop_buoyancy, dtype=float), m.shape).copy(),
+        float(vessel_resistance),
+        float(vessel_inertance),
+        float(vessel_buoyancy),
+        out,
     )
-    m_v = float(np.sum(m))
+    return out, x
+
+
+@njit
+def parallel_loops_k(
+    m,
+    dp_pumps,
+    loop_resistances,
+    loop_inertances,
+    loop_buoyancy,
+    vessel_resistance,
+    vessel_inertance,
+    vessel_buoyancy,
+    dm_out,
+):
+    """Compiled form of :func:`parallel_loops_flow_derivatives`: writes d m_i/dt [kg/s2] into
+    ``dm_out`` and returns X = p_lower - p_upper [Pa]."""
+    n = m.shape[0]
+    s_ai = 0.0
+    s_inv = 0.0
+    m_v = 0.0
+    for i in range(n):
+        a = dp_pumps[i] - loop_resistances[i] * m[i] * abs(m[i]) + loop_buoyancy[i]
+        dm_out[i] = a
+        s_ai += a / loop_inertances[i]
+        s_inv += 1.0 / loop_inertances[i]
+        m_v += m[i]
     a_v = -vessel_resistance * m_v * abs(m_v) + vessel_buoyancy
-    x = (float(np.sum(a * inv_i)) - a_v / vessel_inertance) / (
-        float(np.sum(inv_i)) + 1.0 / vessel_inertance
-    )
-    return (a - x) * inv_i, x
+    x = (s_ai - a_v / vessel_inertance) / (s_inv + 1.0 / vessel_inertance)
+    for i in range(n):
+        dm_out[i] = (dm_out[i] - x) / loop_inertances[i]
+    return x
 
 
 def loop_resistances_from_design(

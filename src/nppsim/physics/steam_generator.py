@@ -27,10 +27,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import CoolProp.CoolProp as CP
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
+
+from nppsim._jit import njit
+from nppsim.physics._coolprop import coolprop, state
 
 __all__ = [
     "SteamGeneratorGeometry",
@@ -43,8 +45,6 @@ __all__ = [
     "secondary_derivatives",
     "segment_area",
 ]
-
-_WATER = CP.AbstractState("IF97", "Water")
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,7 @@ def level_from_liquid_volume(volume: float, geom: SteamGeneratorGeometry) -> flo
     return z
 
 
+@njit
 def bundle_coverage(level: float, bottom: float, top: float) -> float:
     """Fraction of the tube bundle under water.
 
@@ -224,6 +225,7 @@ def bundle_coverage(level: float, bottom: float, top: float) -> float:
     return min(1.0, max(0.0, (level - bottom) / (top - bottom)))
 
 
+@njit
 def operating_ua(
     ua_design: float,
     mass_flow: float,
@@ -301,13 +303,17 @@ def node_heat_flows(
 
 
 def _temperature_ph(pressure: float, enthalpy: float) -> float:
-    _WATER.update(CP.HmassP_INPUTS, enthalpy, pressure)
-    return _WATER.T()
+    cp = coolprop()
+    water = state("steam_generator")
+    water.update(cp.HmassP_INPUTS, enthalpy, pressure)
+    return water.T()
 
 
 def _enthalpy_pt(pressure: float, temperature: float) -> float:
-    _WATER.update(CP.PT_INPUTS, pressure, temperature)
-    return _WATER.hmass()
+    cp = coolprop()
+    water = state("steam_generator")
+    water.update(cp.PT_INPUTS, pressure, temperature)
+    return water.hmass()
 
 
 def _chain_outlet(
@@ -383,6 +389,7 @@ def design_ua(
     return math.exp(log_ua), m
 
 
+@njit
 def secondary_derivatives(
     heat_in: float,
     feed_flow: float,

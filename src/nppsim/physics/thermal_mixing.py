@@ -22,9 +22,11 @@ pressurizer (:func:`expansion_surge_flow`).
 
 from __future__ import annotations
 
-import CoolProp.CoolProp as CP
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from nppsim._jit import njit
+from nppsim.physics._coolprop import coolprop, state
 
 __all__ = [
     "chain_enthalpy_derivatives",
@@ -38,9 +40,8 @@ __all__ = [
     "transport_time",
 ]
 
-_WATER = CP.AbstractState("IF97", "Water")
 
-
+@njit
 def mixing_volume_derivative(
     mass_flow: float,
     h_upstream: float,
@@ -264,11 +265,13 @@ def density_enthalpy_slope(pressure: float, enthalpy: float) -> float:
     float
         (d rho/d h)_p [kg/m3 per J/kg], negative for liquid water.
     """
+    cp = coolprop()
+    water = state("thermal_mixing")
     dh = 100.0
-    _WATER.update(CP.HmassP_INPUTS, enthalpy + dh, pressure)
-    hi = _WATER.rhomass()
-    _WATER.update(CP.HmassP_INPUTS, enthalpy - dh, pressure)
-    return (hi - _WATER.rhomass()) / (2.0 * dh)
+    water.update(cp.HmassP_INPUTS, enthalpy + dh, pressure)
+    hi = water.rhomass()
+    water.update(cp.HmassP_INPUTS, enthalpy - dh, pressure)
+    return (hi - water.rhomass()) / (2.0 * dh)
 
 
 def expansion_surge_flow(

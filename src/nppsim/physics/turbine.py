@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import math
 
-import CoolProp.CoolProp as CP
+from nppsim._jit import njit
+from nppsim.physics._coolprop import coolprop, state
 
 __all__ = [
     "choked_steam_flow",
@@ -41,13 +42,13 @@ __all__ = [
     "turbine_steam_flow",
 ]
 
-_WATER = CP.AbstractState("IF97", "Water")
 
 # Width of the linear zone of orifice_flow, as a fraction of the rated pressure drop. Below it the
 # square-root law is replaced by a straight line, so the Jacobian stays finite at zero flow.
 _DP_LINEAR_FRACTION = 1e-3
 
 
+@njit
 def orifice_flow(
     dp: float,
     rated_flow: float,
@@ -87,6 +88,7 @@ def orifice_flow(
     )
 
 
+@njit
 def proportional_lift(pressure: float, p_open: float, p_full: float) -> float:
     """Lift of a spring valve that opens at ``p_open`` and is fully open at ``p_full``.
 
@@ -109,6 +111,7 @@ def proportional_lift(pressure: float, p_open: float, p_full: float) -> float:
     return min(1.0, max(0.0, (pressure - p_open) / (p_full - p_open)))
 
 
+@njit
 def choked_steam_flow(opening: float, pressure: float, rated_flow: float, p_rated: float) -> float:
     """Critical (choked) steam flow through a valve.
 
@@ -138,6 +141,7 @@ def choked_steam_flow(opening: float, pressure: float, rated_flow: float, p_rate
     return max(0.0, opening) * rated_flow * max(pressure, 0.0) / p_rated
 
 
+@njit
 def turbine_steam_flow(opening: float, p_inlet: float, rated_flow: float, p_rated: float) -> float:
     """Steam flow through the turbine control valves and the turbine.
 
@@ -187,12 +191,15 @@ def isentropic_enthalpy_drop(p_inlet: float, h_inlet: float, p_exhaust: float) -
     float
         Delta h_s [J/kg].
     """
-    _WATER.update(CP.HmassP_INPUTS, h_inlet, p_inlet)
-    s = _WATER.smass()
-    _WATER.update(CP.PSmass_INPUTS, p_exhaust, s)
-    return h_inlet - _WATER.hmass()
+    cp = coolprop()
+    water = state("turbine")
+    water.update(cp.HmassP_INPUTS, h_inlet, p_inlet)
+    s = water.smass()
+    water.update(cp.PSmass_INPUTS, p_exhaust, s)
+    return h_inlet - water.hmass()
 
 
+@njit
 def turbine_mechanical_power(mass_flow: float, enthalpy_drop: float, efficiency: float) -> float:
     """Steady mechanical power of the turbine.
 
@@ -256,6 +263,7 @@ def design_turbine_efficiency(
     return power_electric / (generator_efficiency * mass_flow * dh)
 
 
+@njit
 def reheat_power_derivative(
     power_lp: float,
     power_steam: float,
@@ -294,6 +302,7 @@ def reheat_power_derivative(
     return (lp_fraction * power_steam - power_lp) / time_constant
 
 
+@njit
 def electric_power(power_mechanical: float, generator_efficiency: float) -> float:
     """Gross electric power at the generator terminals.
 
@@ -329,11 +338,38 @@ def saturated_steam_density_slope(pressure: float) -> float:
     float
         d rho_g/dp [kg/m3/Pa].
     """
+    cp = coolprop()
+    water = state("turbine")
     dp = 1.0e3
-    _WATER.update(CP.PQ_INPUTS, pressure + dp, 1.0)
-    hi = _WATER.rhomass()
-    _WATER.update(CP.PQ_INPUTS, pressure - dp, 1.0)
-    return (hi - _WATER.rhomass()) / (2.0 * dp)
+    water.update(cp.PQ_INPUTS, pressure + dp, 1.0)
+    hi = water.rhomass()
+    water.update(cp.PQ_INPUTS, pressure - dp, 1.0)
+    return (hi - water.rhomass()) / (2.0 * dp)
+
+
+@njit
+def header_pressure_rate(inflow: float, outflow: float, volume: float, drho_dp: float) -> float:
+    """Rate of change of a steam header's pressure with the saturated-steam density slope given.
+
+    .. math:: \\frac{dp}{dt} = \\frac{\\dot m_{in} - \\dot m_{out}}{V\\,(d\\rho_g/dp)_{sat}}
+
+    The compiled form of :func:`header_pressure_derivative`, which evaluates the slope itself.
+
+    Parameters
+    ----------
+    inflow, outflow : float
+        Steam flows in and out [kg/s].
+    volume : float
+        Header volume [m3].
+    drho_dp : float
+        Slope of the saturated-vapour density along the saturation line [kg/m3/Pa].
+
+    Returns
+    -------
+    float
+        dp/dt [Pa/s].
+    """
+    return (inflow - outflow) / (volume * drho_dp)
 
 
 def header_pressure_derivative(
@@ -366,9 +402,10 @@ def header_pressure_derivative(
     float
         dp/dt [Pa/s].
     """
-    return (inflow - outflow) / (volume * saturated_steam_density_slope(pressure))
+    return header_pressure_rate(inflow, outflow, volume, saturated_steam_density_slope(pressure))
 
 
+@njit
 def steam_line_flow(
     p_upstream: float,
     p_downstream: float,
@@ -408,6 +445,7 @@ def steam_line_flow(
     return orifice_flow(p_upstream - p_downstream, rated_flow, dp_rated, density / density_rated)
 
 
+@njit
 def feedwater_flow(
     opening: float,
     p_feed: float,
@@ -460,5 +498,7 @@ def feedwater_enthalpy(temperature: float, pressure: float) -> float:
     float
         Enthalpy [J/kg].
     """
-    _WATER.update(CP.PT_INPUTS, pressure, temperature)
-    return _WATER.hmass()
+    cp = coolprop()
+    water = state("turbine")
+    water.update(cp.PT_INPUTS, pressure, temperature)
+    return water.hmass()

@@ -29,8 +29,13 @@ when the forward state at T_k falls in another phase (within some mK of saturati
 Limits: in the two-phase region the ``*_ph`` functions give T_sat and the homogeneous mixture
 density; cp, viscosity, conductivity and Prandtl number are undefined there and raise
 ``ValueError``. CoolProp's IF97 backend cannot invert (p, h) in region 3 above the critical
-pressure (h around 1.7-2.6 MJ/kg at p > 22.064 MPa): those inputs raise ``ValueError``. The module
-shares two CoolProp state objects, so it is not thread-safe.
+pressure (h around 1.7-2.6 MJ/kg at p > 22.064 MPa): those inputs raise ``ValueError``.
+
+Threads and start-up: every thread has its own CoolProp state objects, so the functions are
+thread-safe (two threads get the values each would get alone); CoolProp is imported on the first
+property call, not when this module is imported (:mod:`nppsim.physics._coolprop`). For compiled
+right-hand sides use the tables of :mod:`nppsim.physics.water_table` and
+:mod:`nppsim.physics.saturation` instead (docs/models/water.md).
 
 References
 ----------
@@ -46,14 +51,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any, NamedTuple
 
-import CoolProp
 import numpy as np
 from numpy.typing import ArrayLike
+
+from nppsim.physics._coolprop import coolprop, state
 
 __all__ = [
     "P_CRITICAL",
     "T_CRITICAL",
+    "PhReference",
     "conductivity_ph",
     "conductivity_pt",
     "cp_ph",
@@ -64,6 +72,8 @@ __all__ = [
     "latent_heat",
     "prandtl_ph",
     "prandtl_pt",
+    "reference_ph",
+    "region_boundary_distance",
     "saturated_liquid_density",
     "saturated_liquid_enthalpy",
     "saturated_vapour_density",
@@ -86,17 +96,21 @@ _P_MAX = 100.0e6  # [Pa]
 _P_MAX_REGION5 = 50.0e6  # [Pa]
 _P_SAT_MIN = 611.212677  # saturation pressure at 273.15 K [Pa] (IF97 §2)
 
-_CP = CoolProp.CoolProp
-# Module-level state objects: creating one costs far more than updating it.
-_STATE = _CP.AbstractState("IF97", "Water")
-_SAT = _CP.AbstractState("IF97", "Water")
-
-_TWO_PHASE = _CP.iphase_twophase
 # Newton refinement of T(p, h): one step usually suffices (the backward error is <= 25 mK); near
 # saturation on the vapour side, where cp varies fast, it takes two or three.
 _NEWTON_MAX_STEPS = 4
 _NEWTON_TOL_K = 1e-7
 _COOLPROP_ERRORS = (ValueError, IndexError, RuntimeError)
+
+
+def _state() -> Any:
+    """This thread's IF97 state for single-phase and (p, h) updates (see ``_coolprop``)."""
+    return state("water")
+
+
+def _sat_state() -> Any:
+    """This thread's IF97 state for the saturation line."""
+    return state("water.sat")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -115,19 +129,21 @@ def _check_pt(p: float, t: float) -> None:
         )
 
 
-def _update_pt(p: float, t: float) -> None:
-    """Set the shared state to (p, T), with range checks."""
+def _update_pt(p: float, t: float) -> Any:
+    """Set this thread's state to (p, T), with range checks; return the state."""
     _check_pt(p, t)
+    st = _state()
     try:
-        _STATE.update(_CP.PT_INPUTS, p, t)
+        st.update(coolprop().PT_INPUTS, p, t)
     except _COOLPROP_ERRORS as exc:
         raise ValueError(
             f"water state at p = {p!r} Pa, T = {t!r} K is outside IAPWS-IF97 validity ({exc})"
         ) from exc
+    return st
 
 
-def _update_ph(p: float, h: float) -> bool:
-    """Set the shared state to (p, h) at the refined temperature; return True if two-phase.
+def _update_ph(p: float, h: float) -> tuple[Any, bool]:
+    """Set this thread's state to (p, h) at the refined temperature; return it and "two-phase".
 
     The backward equation T(p, h) gives T_0; one Newton step on the basic equation h(p, T) removes
     its inconsistency (up to 25 mK, IF97 eq. 12). See the module docstring.
@@ -136,40 +152,44 @@ def _update_ph(p: float, h: float) -> bool:
         raise ValueError(f"pressure p = {p!r} Pa is outside IAPWS-IF97 validity (0 < p <= 100 MPa)")
     if not math.isfinite(h):
         raise ValueError(f"specific enthalpy h = {h!r} J/kg is not a finite number")
+    cp = coolprop()
+    st = _state()
     try:
-        _STATE.update(_CP.HmassP_INPUTS, h, p)
+        st.update(cp.HmassP_INPUTS, h, p)
     except _COOLPROP_ERRORS as exc:
         raise ValueError(
             f"specific enthalpy h = {h!r} J/kg at p = {p!r} Pa is outside the IAPWS-IF97 range "
             f"that CoolProp can invert ({exc})"
         ) from exc
-    phase = _STATE.phase()
-    if phase == _TWO_PHASE:
-        return True
-    t = _STATE.T()
+    phase = st.phase()
+    if phase == cp.iphase_twophase:
+        return st, True
+    t = st.T()
     for _ in range(_NEWTON_MAX_STEPS):
         _update_pt(p, t)
-        if _STATE.phase() != phase:
+        if st.phase() != phase:
             # T lies on the other side of saturation by a few mK: keep the backward state.
-            _STATE.update(_CP.HmassP_INPUTS, h, p)
-            return False
-        step = (h - _STATE.hmass()) / _STATE.cpmass()
+            st.update(cp.HmassP_INPUTS, h, p)
+            return st, False
+        step = (h - st.hmass()) / st.cpmass()
         t += step
         if abs(step) < _NEWTON_TOL_K:
             break
     _update_pt(p, t)
-    if _STATE.phase() != phase:
-        _STATE.update(_CP.HmassP_INPUTS, h, p)
-    return False
+    if st.phase() != phase:
+        st.update(cp.HmassP_INPUTS, h, p)
+    return st, False
 
 
-def _single_phase_ph(p: float, h: float, quantity: str) -> None:
-    """Set the state to (p, h), raising if it is two-phase (``quantity`` undefined there)."""
-    if _update_ph(p, h):
+def _single_phase_ph(p: float, h: float, quantity: str) -> Any:
+    """Set the state to (p, h) and return it, raising if two-phase (``quantity`` undefined)."""
+    st, two_phase = _update_ph(p, h)
+    if two_phase:
         raise ValueError(
             f"{quantity} is not defined in the two-phase region: p = {p!r} Pa, h = {h!r} J/kg "
-            f"(vapour quality {_STATE.Q():.4f})"
+            f"(vapour quality {st.Q():.4f})"
         )
+    return st
 
 
 def _apply(fn: Callable[..., float], *args: ArrayLike) -> float | np.ndarray:
@@ -191,81 +211,72 @@ def _apply(fn: Callable[..., float], *args: ArrayLike) -> float | np.ndarray:
 
 
 def _enthalpy_pt(p: float, t: float) -> float:
-    _update_pt(p, t)
-    return _STATE.hmass()
+    return _update_pt(p, t).hmass()
 
 
 def _density_pt(p: float, t: float) -> float:
-    _update_pt(p, t)
-    return _STATE.rhomass()
+    return _update_pt(p, t).rhomass()
 
 
 def _cp_pt(p: float, t: float) -> float:
-    _update_pt(p, t)
-    return _STATE.cpmass()
+    return _update_pt(p, t).cpmass()
 
 
 def _viscosity_pt(p: float, t: float) -> float:
-    _update_pt(p, t)
-    return _STATE.viscosity()
+    return _update_pt(p, t).viscosity()
 
 
 def _conductivity_pt(p: float, t: float) -> float:
-    _update_pt(p, t)
-    return _STATE.conductivity()
+    return _update_pt(p, t).conductivity()
 
 
 def _prandtl_pt(p: float, t: float) -> float:
-    _update_pt(p, t)
-    return _STATE.cpmass() * _STATE.viscosity() / _STATE.conductivity()
+    st = _update_pt(p, t)
+    return st.cpmass() * st.viscosity() / st.conductivity()
 
 
 def _temperature_ph(p: float, h: float) -> float:
-    _update_ph(p, h)
-    return _STATE.T()
+    return _update_ph(p, h)[0].T()
 
 
 def _density_ph(p: float, h: float) -> float:
-    _update_ph(p, h)
-    return _STATE.rhomass()
+    return _update_ph(p, h)[0].rhomass()
 
 
 def _cp_ph(p: float, h: float) -> float:
-    _single_phase_ph(p, h, "cp")
-    return _STATE.cpmass()
+    return _single_phase_ph(p, h, "cp").cpmass()
 
 
 def _viscosity_ph(p: float, h: float) -> float:
-    _single_phase_ph(p, h, "viscosity")
-    return _STATE.viscosity()
+    return _single_phase_ph(p, h, "viscosity").viscosity()
 
 
 def _conductivity_ph(p: float, h: float) -> float:
-    _single_phase_ph(p, h, "thermal conductivity")
-    return _STATE.conductivity()
+    return _single_phase_ph(p, h, "thermal conductivity").conductivity()
 
 
 def _prandtl_ph(p: float, h: float) -> float:
-    _single_phase_ph(p, h, "Prandtl number")
-    return _STATE.cpmass() * _STATE.viscosity() / _STATE.conductivity()
+    st = _single_phase_ph(p, h, "Prandtl number")
+    return st.cpmass() * st.viscosity() / st.conductivity()
 
 
-def _sat_p(p: float, quality: float) -> None:
-    """Set the saturation state at pressure p and vapour quality 0 or 1."""
+def _sat_p(p: float, quality: float) -> Any:
+    """Set this thread's saturation state at pressure p and quality 0 or 1; return it."""
     if not _P_SAT_MIN <= p <= P_CRITICAL:
         raise ValueError(
             f"pressure p = {p!r} Pa is outside the IAPWS-IF97 saturation line "
             "(611.212677 Pa <= p <= 22.064 MPa)"
         )
+    st = _sat_state()
     try:
-        _SAT.update(_CP.PQ_INPUTS, p, quality)
+        st.update(coolprop().PQ_INPUTS, p, quality)
     except _COOLPROP_ERRORS as exc:
         raise ValueError(f"saturation state at p = {p!r} Pa failed in CoolProp ({exc})") from exc
+    return st
 
 
 def _saturation_temperature(p: float) -> float:
-    _sat_p(p, 0.0)
-    return _SAT.T()
+    return _sat_p(p, 0.0).T()
 
 
 def _saturation_pressure(t: float) -> float:
@@ -274,38 +285,33 @@ def _saturation_pressure(t: float) -> float:
             f"temperature T = {t!r} K is outside the IAPWS-IF97 saturation line "
             "(273.15 K <= T <= 647.096 K)"
         )
+    st = _sat_state()
     try:
-        _SAT.update(_CP.QT_INPUTS, 0.0, t)
+        st.update(coolprop().QT_INPUTS, 0.0, t)
     except _COOLPROP_ERRORS as exc:
         raise ValueError(f"saturation state at T = {t!r} K failed in CoolProp ({exc})") from exc
-    return _SAT.p()
+    return st.p()
 
 
 def _sat_liquid_enthalpy(p: float) -> float:
-    _sat_p(p, 0.0)
-    return _SAT.hmass()
+    return _sat_p(p, 0.0).hmass()
 
 
 def _sat_vapour_enthalpy(p: float) -> float:
-    _sat_p(p, 1.0)
-    return _SAT.hmass()
+    return _sat_p(p, 1.0).hmass()
 
 
 def _sat_liquid_density(p: float) -> float:
-    _sat_p(p, 0.0)
-    return _SAT.rhomass()
+    return _sat_p(p, 0.0).rhomass()
 
 
 def _sat_vapour_density(p: float) -> float:
-    _sat_p(p, 1.0)
-    return _SAT.rhomass()
+    return _sat_p(p, 1.0).rhomass()
 
 
 def _latent_heat(p: float) -> float:
-    _sat_p(p, 1.0)
-    h_v = _SAT.hmass()
-    _SAT.update(_CP.PQ_INPUTS, p, 0.0)
-    return h_v - _SAT.hmass()
+    h_v = _sat_p(p, 1.0).hmass()
+    return h_v - _sat_p(p, 0.0).hmass()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -358,9 +364,9 @@ def temperature_density_ph(p: float, h: np.ndarray) -> tuple[np.ndarray, np.ndar
     rho = np.empty_like(h)
     p = float(p)
     for i, hi in enumerate(h.flat):
-        _update_ph(p, float(hi))
-        t.flat[i] = _STATE.T()
-        rho.flat[i] = _STATE.rhomass()
+        st = _update_ph(p, float(hi))[0]
+        t.flat[i] = st.T()
+        rho.flat[i] = st.rhomass()
     return t, rho
 
 
@@ -759,3 +765,156 @@ def latent_heat(p: ArrayLike) -> float | np.ndarray:
     Wagner et al. (2000), §8.
     """
     return _apply(_latent_heat, p)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reference state on (p, h), for checks of tables
+# --------------------------------------------------------------------------------------------------
+
+
+class PhReference(NamedTuple):
+    """IF97 state at (p, h) with the density derivatives (SI), from :func:`reference_ph`."""
+
+    temperature: float  # [K]
+    density: float  # [kg/m3]
+    drho_dh: float  # (d rho/d h)_p [kg2/(m3 J)]
+    drho_dp: float  # (d rho/d p)_h [kg/(m3 Pa)]
+    cp: float  # [J/kg/K] (NaN two-phase)
+    viscosity: float  # [Pa s] (NaN two-phase)
+    conductivity: float  # [W/m/K] (NaN two-phase)
+    phase: str  # "liquid", "vapour", "two-phase" or "supercritical"
+
+
+def _one_sided(f: Callable[[float], float], x: float, dx: float, side: float) -> float:
+    """Second-order one-sided (side = +1 or -1) or central (side = 0) difference f'(x)."""
+    if side == 0.0:
+        return (f(x + dx) - f(x - dx)) / (2.0 * dx)
+    d = side * dx
+    return (-3.0 * f(x) + 4.0 * f(x + d) - f(x + 2.0 * d)) / (2.0 * d)
+
+
+def reference_ph(p: float, h: float) -> PhReference:
+    r"""The IAPWS-IF97 state at (p, h), found without CoolProp's (p, h) input (slow; for checks).
+
+    T solves h(p, T) = h by Brent's method on the basic equations (CoolProp (p, T) input) in the
+    phase the point belongs to, so it works above the critical pressure too, where CoolProp's IF97
+    cannot invert (p, h). The derivatives come from finite differences of the (p, T) functions,
+    taken on the point's own side of the saturation line:
+
+    .. math::
+
+        \left(\frac{\partial\rho}{\partial h}\right)_p = \frac{(\partial\rho/\partial T)_p}{c_p},
+        \qquad
+        \left(\frac{\partial\rho}{\partial p}\right)_h = \left(\frac{\partial\rho}{\partial p}
+        \right)_T - \frac{(\partial\rho/\partial T)_p\,(\partial h/\partial p)_T}{c_p}
+
+    In the two-phase region: T_sat, the homogeneous density 1/rho = (1 - x)/rho_f + x/rho_g, its
+    derivatives, and NaN for cp, viscosity and conductivity.
+
+    Parameters
+    ----------
+    p : float
+        Pressure [Pa], 611.2 Pa to 100 MPa.
+    h : float
+        Specific enthalpy [J/kg].
+
+    Returns
+    -------
+    PhReference
+
+    References
+    ----------
+    Wagner et al. (2000); R. P. Brent, *Algorithms for Minimization without Derivatives* (1973).
+    """
+    from scipy.optimize import brentq
+
+    cp = coolprop()
+    st = state("water.reference")
+
+    def rho_pt(pp: float, t: float) -> float:
+        st.update(cp.PT_INPUTS, pp, t)
+        return st.rhomass()
+
+    def h_pt(pp: float, t: float) -> float:
+        st.update(cp.PT_INPUTS, pp, t)
+        return st.hmass()
+
+    t_sat = math.nan
+    if p < P_CRITICAL:
+        t_sat = _saturation_temperature(p)
+        h_f, h_g = _sat_liquid_enthalpy(p), _sat_vapour_enthalpy(p)
+        if h_f < h < h_g:
+
+            def rho_mix(pp: float) -> float:
+                hf, hg = _sat_liquid_enthalpy(pp), _sat_vapour_enthalpy(pp)
+                x = (h - hf) / (hg - hf)
+                return 1.0 / ((1.0 - x) / _sat_liquid_density(pp) + x / _sat_vapour_density(pp))
+
+            rho_f, rho_g = _sat_liquid_density(p), _sat_vapour_density(p)
+            rho = rho_mix(p)
+            drho_dh = -rho * rho * (1.0 / rho_g - 1.0 / rho_f) / (h_g - h_f)
+            nan = math.nan
+            drho_dp = _one_sided(rho_mix, p, 1e-6 * p, 0.0)
+            return PhReference(t_sat, rho, drho_dh, drho_dp, nan, nan, nan, "two-phase")
+        liquid = h <= h_f
+        t_lo, t_hi = (_T_MIN, t_sat) if liquid else (t_sat, _T_MAX)
+        phase = "liquid" if liquid else "vapour"
+        side_t, side_p = (-1.0, 1.0) if liquid else (1.0, -1.0)
+    else:
+        t_lo, t_hi, phase, side_t, side_p = _T_MIN, _T_MAX, "supercritical", 0.0, 0.0
+    eps = 1e-9 * t_hi
+    t = brentq(lambda tt: h_pt(p, tt) - h, t_lo + eps, t_hi - eps, xtol=1e-11, rtol=1e-15)
+    st.update(cp.PT_INPUTS, p, t)
+    rho, c_p, mu, k = st.rhomass(), st.cpmass(), st.viscosity(), st.conductivity()
+    drho_dt = _one_sided(lambda tt: rho_pt(p, tt), t, 1e-4, side_t)
+    drho_dp_t = _one_sided(lambda pp: rho_pt(pp, t), p, 1e-6 * p, side_p)
+    dh_dp_t = _one_sided(lambda pp: h_pt(pp, t), p, 1e-6 * p, side_p)
+    return PhReference(
+        t,
+        rho,
+        drho_dt / c_p,
+        drho_dp_t - drho_dt * dh_dp_t / c_p,
+        c_p,
+        mu,
+        k,
+        phase,
+    )
+
+
+# IF97 eq. 5: the boundary between regions 2 and 3 (B23), T(p) = n4 + sqrt((p/1 MPa - n5)/n3).
+_B23_N3 = 0.10192970039326e-2
+_B23_N4 = 0.57254459862746e3
+_B23_N5 = 0.13918839778870e2
+_T_13 = 623.15  # boundary of regions 1 and 3 [K]
+_P_13 = 16.5291643e6  # saturation pressure at 623.15 K [Pa]
+
+
+def region_boundary_distance(p: float, t: float) -> float:
+    """Temperature distance [K] from (p, T) to the nearest IF97 region boundary inside which
+    region 3 meets region 1 (T = 623.15 K) or region 2 (the B23 line, IF97 eq. 5).
+
+    The IF97 equations of neighbouring regions agree across these boundaries only to their
+    stated consistency (CoolProp's IF97 shows steps of 1e-5 to 1e-4 in density there), so a
+    smooth table cannot follow both sides; checks treat such points separately. Below
+    16.53 MPa (where region 3 begins) the distance is infinite.
+
+    Parameters
+    ----------
+    p : float
+        Pressure [Pa].
+    t : float
+        Temperature [K].
+
+    Returns
+    -------
+    float
+        Distance [K].
+
+    References
+    ----------
+    Wagner et al. (2000), §4 (eq. 5, the B23 equation) and §3 (region boundaries).
+    """
+    if p <= _P_13:
+        return math.inf
+    t_b23 = _B23_N4 + math.sqrt(max((p / 1e6 - _B23_N5) / _B23_N3, 0.0))
+    return min(abs(t - _T_13), abs(t - t_b23))

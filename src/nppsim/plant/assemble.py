@@ -7,10 +7,14 @@ sections is built from the topology its design file declares.
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
 from nppsim.designs import Design
 from nppsim.errors import InputError
+from nppsim.plant.components import core as _core_mod
 from nppsim.plant.components.boron_control import MANUAL as BORON_MANUAL
 from nppsim.plant.components.boron_control import BoronControl
 from nppsim.plant.components.boundary import Boundary
@@ -108,12 +112,826 @@ def core_steady_state(
     for which, v in (("pressure", press), ("inlet_temperature", t_in), ("flow", flow)):
         k = net.discrete[f"{bnd.name}.{which}"].start
         d[k : k + 4] = (0.0, v, 0.0, v)
-    core.steady_state(net, y, d, power, press, t_in, flow, boron)
+    pr = _Props(net)
+    core.steady_state(net, y, d, power, press, pr.enthalpy(press, t_in), flow, boron, pr.t_rho)
     rods = net.by_name["rods"]
     k = net.discrete[f"{rods.name}.setpoint"].start
     d[k : k + 4] = (0.0, power, 0.0, power)
     d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL
     d[net.d_index("boron.mode")] = 0.0 if boron_control == "auto" else BORON_MANUAL
     core.make_critical(net, y, d, critical, file)
-    net.set_typical(y)
     return y, d
+
+
+# -- the whole plant ---------------------------------------------------------------------------
+def _resolve(design: Design, ref: Any, file: str | None, where: str) -> float:
+    """A table setpoint: a [protection] name, a dotted design path, "1/name", or a number."""
+    from nppsim.designs import Quantity
+
+    if isinstance(ref, int | float):
+        return float(ref)
+    if isinstance(ref, Quantity):
+        return ref.si
+    text = str(ref)
+    inverse = text.startswith("1/")
+    if inverse:
+        text = text[2:]
+    node: Any = design.protection if "." not in text else design
+    for part in text.split("."):
+        node = getattr(node, part, None)
+        if node is None:
+            raise InputError(file, where, ref, "a [protection] name or a dotted design path")
+    v = node.si if isinstance(node, Quantity) else float(node)
+    return 1.0 / v if inverse else v
+
+
+def plant_trip_rows(design: Design) -> list[TripRow]:
+    """The trip table and the power-reduction table of a plant design as protection rows."""
+    from nppsim.units import to_si
+
+    pr = design.protection
+    file = design.path or None
+    rows: list[TripRow] = []
+    for i, t in enumerate(pr.trips):
+        where = f"protection.trips[{i}]"
+        en = t.enable
+        rows.append(
+            TripRow(
+                t.name,
+                t.signal,
+                t.compare,
+                _resolve(design, t.setpoint, file, f"{where}.setpoint"),
+                actions=tuple(t.actions),
+                delay=t.delay.si if t.delay is not None else 0.0,
+                enable_signal=en.signal if en else "",
+                enable_sense=en.compare if en else "above",
+                enable_threshold=(
+                    _resolve(design, en.threshold, file, f"{where}.enable.threshold") if en else 0
+                ),
+                detail=t.detail,
+                scale=1.0 / to_si(1.0, t.display_unit) if t.display_unit != "degC" else 1.0,
+            )
+        )
+    for i, f in enumerate(pr.power_reductions):
+        where = f"protection.power_reductions[{i}]"
+        en = f.enable
+        rows.append(
+            TripRow(
+                f"fpr_{f.name}",
+                f.signal,
+                f.compare,
+                _resolve(design, f.setpoint, file, f"{where}.setpoint"),
+                actions=("fpr",),
+                enable_signal=en.signal if en else "",
+                enable_sense=en.compare if en else "above",
+                enable_threshold=(
+                    _resolve(design, en.threshold, file, f"{where}.enable.threshold") if en else 0
+                ),
+                detail=f.detail,
+                target=f.target.si,
+                rate=f.rate.si,
+            )
+        )
+    return rows
+
+
+class PlantData:
+    """Numbers the plant's components need, derived once from a design object (SI).
+
+    Parameters
+    ----------
+    design : Design
+        A design with core and plant sections.
+    """
+
+    def __init__(self, design: Design) -> None:
+        from nppsim.designs.plant_sections import plant_sections
+        from nppsim.physics import pump as pmp
+        from nppsim.physics import steam_generator, turbine, water
+
+        ps = plant_sections(design)
+        self.design, self.ps = design, ps
+        pr, pu, sg, tb = ps.primary, ps.pumps, ps.steam_generators, ps.turbine
+        nl, ns = pr.loops, sg.primary_nodes
+        self.n_loops, self.n_sg_nodes = nl, ns
+        p_nom = design.coolant.pressure.si
+        t_in = design.coolant.inlet_temperature.si
+        rating, curves = pu.pump_rating(), pu.pump_curves()
+        rho_c = water.density_pt(p_nom, t_in)
+        dp_design = float(
+            pmp.pump_pressure_rise(rating.speed, pr.loop_flow.si, rho_c, rating, curves)
+        )
+        self.k_loop, self.k_vessel = pmp.loop_resistances_from_design(
+            pr.loop_flow.si, nl, dp_design, pr.vessel_pressure_drop.si
+        )
+        a_hot = math.pi * pr.hot_leg_inner_diameter.si**2 / 4
+        a_cold = math.pi * pr.cold_leg_inner_diameter.si**2 / 4
+        self.inert_loop = (
+            pr.hot_leg_length.si / a_hot
+            + pr.cold_leg_length.si / a_cold
+            + sg.tube_mean_length / sg.tube_flow_area
+        )
+        self.inert_vessel = pr.vessel_path_length.si / pr.vessel_flow_area.si
+        self.dz = pr.sg_thermal_centre_height.si
+        v_sg = sg.tube_primary_volume + pr.sg_collector_volume.si
+        self.v_loop = np.array(
+            [a_hot * pr.hot_leg_length.si]
+            + [v_sg / ns] * ns
+            + [a_cold * pr.cold_leg_length.si + pr.pump_volume.si]
+        )
+        self.v_upper = pr.upper_plenum_volume.si
+        self.v_lower = pr.lower_plenum_volume.si + pr.downcomer_volume.si
+        self.geom = sg.steam_generator_geometry()
+        t_sat_d = water.saturation_temperature(sg.steam_pressure.si)
+        self.ua_design, self.sg_design_flow = steam_generator.design_ua(
+            sg.thermal_power.si,
+            sg.primary_inlet_temperature.si,
+            sg.primary_outlet_temperature.si,
+            p_nom,
+            t_sat_d,
+            ns,
+        )
+        self.steam_rated = tb.rated_steam_flow.si / nl
+        self.rho_g_rated = water.saturated_vapour_density(sg.steam_pressure.si)
+        h_g_in = water.saturated_vapour_enthalpy(tb.inlet_pressure.si)
+        self.eta_turbine = turbine.design_turbine_efficiency(
+            design.rating.power_electric_gross.si,
+            tb.generator_efficiency.si,
+            tb.rated_steam_flow.si,
+            tb.inlet_pressure.si,
+            h_g_in,
+            tb.condenser_pressure.si,
+        )
+        self.p_electric_rated = design.rating.power_electric_gross.si
+        self.h_fw_nominal = turbine.feedwater_enthalpy(
+            sg.feedwater_temperature.si, sg.steam_pressure.si + 1e6
+        )
+        self.h_ef = turbine.feedwater_enthalpy(
+            tb.emergency_feed_temperature.si, sg.steam_pressure.si + 1e6
+        )
+        z = np.linspace(0.0, self.geom.diameter, 2001)
+        self.level_z = z
+        self.level_v = np.array([steam_generator.liquid_volume_at_level(x, self.geom) for x in z])
+        self.rating, self.curves = rating, curves
+
+
+def plant_network(design: Design) -> tuple[Network, PlantData]:
+    """The whole plant of a design: components wired from the topology of its design file."""
+    from nppsim.plant.components import controller as ctl
+    from nppsim.plant.components import feedwater as fw
+    from nppsim.plant.components import pressurizer as pz
+    from nppsim.plant.components import steam_generator as sgm
+    from nppsim.plant.components import turbine as tbm
+    from nppsim.plant.components.balance import Balance
+    from nppsim.plant.components.circuit import Circuit
+    from nppsim.plant.components.electric import Electric
+    from nppsim.plant.components.loop import Loop
+    from nppsim.plant.components.plenum import Plenum
+    from nppsim.plant.components.pump import Pump
+    from nppsim.plant.components.summary import Summary
+
+    data = PlantData(design)
+    ps = data.ps
+    nl, ns = data.n_loops, data.n_sg_nodes
+    pr, tb, sgs = ps.primary, ps.turbine, ps.steam_generators
+    pc, sc = ps.control.pressurizer, ps.control.steam_generators
+    tc, sd = ps.control.turbine, ps.control.steam_dump
+    ctl_core, r = design.control, design.reactivity
+    loops = range(nl)
+    core = Core("core", design)
+    s_core = core.sc
+    comps: list[Any] = [Electric("electric")]
+    for i in loops:
+        comps.append(
+            Loop(
+                f"loop{i + 1}",
+                data.v_loop,
+                ns,
+                pressure="pressurizer.pressure",
+                flow=f"circuit.flow[{i}]",
+                h_up="upper_plenum.h",
+                h_lo="lower_plenum.h",
+                q_sg=f"sg{i + 1}.q_nodes[0]",
+                pump_heat=f"pump{i + 1}.heat",
+            )
+        )
+    bypass = design.core.bypass_fraction.si
+    comps.append(
+        Plenum(
+            "upper_plenum",
+            data.v_upper,
+            "pressurizer.pressure",
+            [
+                ("circuit.core", 1.0, 1.0 - bypass, "core.h_out"),
+                ("circuit.core", 1.0, bypass, "lower_plenum.h"),
+            ]
+            + [(f"circuit.flow[{i}]", -1.0, 1.0, f"loop{i + 1}.h_hot") for i in loops],
+        )
+    )
+    comps.append(
+        Plenum(
+            "lower_plenum",
+            data.v_lower,
+            "pressurizer.pressure",
+            [(f"circuit.flow[{i}]", 1.0, 1.0, f"loop{i + 1}.h_cold") for i in loops],
+        )
+    )
+    comps.append(
+        Circuit(
+            "circuit",
+            nl,
+            k_loop=data.k_loop,
+            k_vessel=data.k_vessel,
+            i_loop=data.inert_loop,
+            i_vessel=data.inert_vessel,
+            dz=data.dz,
+            flow_nominal=design.coolant.mass_flow.si,
+            dp=[f"pump{i + 1}.dp" for i in loops],
+            rho_cold=[f"loop{i + 1}.rho_cold" for i in loops],
+            rho_hot=[f"loop{i + 1}.rho_hot" for i in loops],
+        )
+    )
+    for i in loops:
+        comps.append(
+            Pump(
+                f"pump{i + 1}",
+                ps.pumps,
+                f"circuit.flow[{i}]",
+                f"loop{i + 1}.rho_cold",
+                f"pump{i + 1}",
+            )
+        )
+    comps.append(core)
+    comps.append(
+        RodControl(
+            "rods",
+            band=ctl_core.power_error_band.si,
+            dead_band=ctl_core.power_dead_band.si if ctl_core.power_dead_band else 0.0,
+            pressure_gain=ctl_core.rod_pressure_gain.si if ctl_core.rod_pressure_gain else 0.0,
+            pressure_signal="turbine.header",
+        )
+    )
+    comps.append(
+        BoronControl(
+            "boron",
+            rate_max=ctl_core.boron_rate_max.si,
+            bank_ref=ctl_core.bank_position_reference.si,
+            bank_band=ctl_core.bank_position_band.si,
+            dead_band=ctl_core.boron_dead_band.si if ctl_core.boron_dead_band else 0.0,
+            boron_min=r.boron_min.si,
+            boron_max=r.boron_max.si,
+        )
+    )
+    z0, zf = pc.level_setpoint_zero_power.si, pc.level_setpoint_full_power.si
+    comps.append(
+        ctl.Controller(
+            "makeup",
+            measure_a="pressurizer.level",
+            band_a=pc.level_band.si,
+            ti_a=pc.level_integral_time.si,
+            sign_a=1.0,
+            scale=pc.makeup_max_flow.si,
+            y_min=0.0,
+            y_max=pc.makeup_max_flow.si,
+            tt=60.0,
+            setpoint_a=z0,
+            programme=("core.power_relative", zf - z0, 0.0, 1.2),
+            bias=pc.letdown_flow.si,
+            setpoint_column="level_pressurizer_setpoint_m",
+            description="pressurizer level by make-up (charging) against let-down",
+        )
+    )
+    pp = ps.pressurizer
+    pz_data = np.zeros(pz.N_DATA)
+    pz_data[pz.D_VOLUME] = pp.total_volume.si
+    pz_data[pz.D_DIAMETER] = pp.inner_diameter.si
+    pz_data[pz.D_HEATER_POWER] = pp.heater_power.si
+    pz_data[pz.D_HEATER_TAU] = pp.heater_time_constant.si
+    pz_data[pz.D_HEAT_LOSS] = pp.heat_loss.si
+    pz_data[pz.D_SPRAY_MAX] = pp.spray_max_flow.si
+    pz_data[pz.D_SPRAY_DP] = pp.spray_dp_rated.si
+    pz_data[pz.D_RELIEF_OPEN] = pp.relief_open_pressure.si
+    pz_data[pz.D_RELIEF_CAP] = pp.relief_capacity.si
+    pz_data[pz.D_SAFETY_OPEN] = pp.safety_open_pressure.si
+    pz_data[pz.D_SAFETY_FULL] = pp.safety_full_pressure.si
+    pz_data[pz.D_SAFETY_CAP] = pp.safety_capacity.si
+    pz_data[pz.D_HEATER_BAND] = pc.heater_band.si
+    pz_data[pz.D_SPRAY_START] = pc.spray_start_offset.si
+    pz_data[pz.D_SPRAY_FULL] = pc.spray_full_offset.si
+    pz_data[pz.D_P_GUESS] = pc.pressure_setpoint.si
+    nodes: list[tuple[str, str, str, float, float]] = []
+    for i in loops:
+        for j in range(ns + 2):
+            label = "hot" if j == 0 else "cold" if j == ns + 1 else f"sg{j - 1}"
+            nodes.append(
+                (
+                    f"loop{i + 1}.h[{label}]",
+                    f"loop{i + 1}.node_rho[{j}]",
+                    f"loop{i + 1}.node_drho[{j}]",
+                    float(data.v_loop[j]),
+                    0.0,
+                )
+            )
+    nodes.append(("upper_plenum.h", "upper_plenum.rho", "upper_plenum.drho", data.v_upper, 0.0))
+    nodes.append(("lower_plenum.h", "lower_plenum.rho", "lower_plenum.drho", data.v_lower, 0.0))
+    v_core = float(s_core[_core_mod.S_V_NODE])
+    m_core = float(s_core[_core_mod.S_MASS_COOLANT])
+    for j in range(core.n_nodes):
+        nodes.append(
+            (f"core.h[{j}]", f"core.node_rho[{j}]", f"core.node_drho[{j}]", v_core, m_core)
+        )
+    mk, sp, su = pr.makeup_loop, pr.spray_loop, pr.surge_line_loop
+    makeup_node = (mk - 1) * (ns + 2) + ns + 1
+    comps.append(
+        pz.Pressurizer(
+            "pressurizer",
+            pz_data,
+            pressure_setpoint=pc.pressure_setpoint.si,
+            letdown=pc.letdown_flow.si,
+            nodes=nodes,
+            makeup_node=makeup_node,
+            links={
+                "spray_dp": f"pump{sp}.dp",
+                "surge_h": f"loop{su}.h_hot",
+                "spray_h": f"loop{sp}.h_cold",
+                "makeup": "makeup.output",
+                "makeup_h": f"loop{mk}.h_cold",
+                "offsite": "electric.offsite",
+            },
+        )
+    )
+    sg_data = np.zeros(sgm.N_DATA)
+    sg_data[sgm.S_VOLUME] = data.geom.free_volume
+    sg_data[sgm.S_BUNDLE_BOTTOM] = sgs.tube_bundle_bottom.si
+    sg_data[sgm.S_BUNDLE_TOP] = sgs.tube_bundle_top.si
+    sg_data[sgm.S_UA] = data.ua_design
+    sg_data[sgm.S_DESIGN_FLOW] = data.sg_design_flow
+    sg_data[sgm.S_PRIMARY_SHARE] = sgs.primary_resistance_share.si
+    sg_data[sgm.S_STEAM_RATED] = data.steam_rated
+    sg_data[sgm.S_DP_LINE] = sgs.steam_line_pressure_drop.si
+    sg_data[sgm.S_RHO_G_RATED] = data.rho_g_rated
+    sg_data[sgm.S_BRU_A_OPEN] = sd.bru_a_pressure.si
+    sg_data[sgm.S_BRU_A_BAND] = sd.bru_a_band.si
+    sg_data[sgm.S_BRU_A_CAP] = tb.bru_a_capacity.si
+    sg_data[sgm.S_BRU_A_P_RATED] = tb.bru_a_rated_pressure.si
+    sg_data[sgm.S_SAFETY_OPEN] = tb.sg_safety_open_pressure.si
+    sg_data[sgm.S_SAFETY_FULL] = tb.sg_safety_full_pressure.si
+    sg_data[sgm.S_SAFETY_CAP] = tb.sg_safety_capacity.si
+    sg_data[sgm.S_P_GUESS] = sgs.steam_pressure.si
+    for i in loops:
+        comps.append(
+            sgm.SteamGenerator(
+                f"sg{i + 1}",
+                i + 1,
+                sg_data,
+                data.level_v,
+                data.level_z,
+                ns,
+                links={
+                    "temp_nodes": f"loop{i + 1}.node_temp[1]",
+                    "flow": f"circuit.flow[{i}]",
+                    "header": "turbine.header",
+                    "feed": f"feedwater.flow[{i}]",
+                    "feed_h": "feedwater.h",
+                },
+            )
+        )
+    comps.append(
+        ctl.Controller(
+            "turbine_control",
+            measure_a="turbine.header",
+            band_a=tc.pressure_band.si,
+            ti_a=tc.pressure_integral_time.si,
+            sign_a=-1.0,
+            scale=1.0,
+            y_min=0.0,
+            y_max=tb.max_valve_opening.si,
+            tt=10.0,
+            setpoint_a=tc.header_pressure_setpoint.si,
+            measure_b="turbine.load_estimate",
+            band_b=tc.power_band.si,
+            ti_b=tc.power_integral_time.si,
+            sign_b=1.0,
+            setpoint_b=1.0,
+            column="turbine_demand",
+            description="turbine control valves: header pressure (A) or electric power (B)",
+        )
+    )
+    fw_data = np.zeros(fw.N_DATA)
+    fw_data[fw.FW_TAU] = sc.valve_time_constant.si
+    fw_data[fw.FW_PUMP_CAP] = tb.feed_pump_capacity.si
+    fw_data[fw.FW_STEAM_RATED] = data.steam_rated
+    fw_data[fw.FW_MARGIN] = tb.feed_pressure_margin.si
+    fw_data[fw.FW_VALVE_CAP] = tb.feed_valve_capacity.si
+    fw_data[fw.FW_VALVE_DP] = tb.feed_valve_dp_rated.si
+    fw_data[fw.FW_EMERGENCY] = tb.emergency_feed_flow.si
+    fw_data[fw.FW_H_NOMINAL] = data.h_fw_nominal
+    fw_data[fw.FW_H_EMERGENCY] = data.h_ef
+    fw_data[fw.FW_INSTALLED] = tb.feed_pumps
+    comps.append(
+        fw.Feedwater(
+            "feedwater",
+            fw_data,
+            tb.feed_pumps,
+            sg_pressure=[f"sg{i + 1}.pressure" for i in loops],
+            demand=[f"sg_level{i + 1}.output" for i in loops],
+            header="turbine.header",
+            offsite="electric.offsite",
+        )
+    )
+    for i in loops:
+        comps.append(
+            ctl.Controller(
+                f"sg_level{i + 1}",
+                measure_a=f"sg{i + 1}.level",
+                band_a=sc.level_band.si,
+                ti_a=sc.level_integral_time.si,
+                sign_a=1.0,
+                scale=data.steam_rated,
+                y_min=0.0,
+                y_max=1e9,
+                tt=30.0,
+                setpoint_a=sc.level_setpoint.si,
+                bias_signal=f"sg{i + 1}.steam",
+                bias_gain=sc.steam_flow_feedforward.si,
+                high_limit_signal=f"feedwater.capacity[{i}]",
+                description=f"steam generator {i + 1} level by its feed valve (three-element)",
+            )
+        )
+    tb_data = np.zeros(tbm.N_DATA)
+    tb_data[tbm.T_VOLUME] = tb.header_volume.si
+    tb_data[tbm.T_RATED_FLOW] = tb.rated_steam_flow.si
+    tb_data[tbm.T_INLET_P] = tb.inlet_pressure.si
+    tb_data[tbm.T_ETA] = data.eta_turbine
+    tb_data[tbm.T_GEN_EFF] = tb.generator_efficiency.si
+    tb_data[tbm.T_LP_FRACTION] = tb.lp_power_fraction.si
+    tb_data[tbm.T_REHEAT_TAU] = tb.reheater_time_constant.si
+    tb_data[tbm.T_BRU_K_P] = sd.bru_k_pressure.si
+    tb_data[tbm.T_BRU_K_BAND] = sd.bru_k_band.si
+    tb_data[tbm.T_BRU_K_CAP] = tb.bru_k_capacity.si
+    tb_data[tbm.T_P_RATED] = data.p_electric_rated
+    comps.append(
+        tbm.Turbine(
+            "turbine",
+            tb_data,
+            lines=[f"sg{i + 1}.line" for i in loops],
+            valve="turbine_control.output",
+            condenser="electric.offsite",
+        )
+    )
+    each = lambda fmt: [fmt.format(i + 1) for i in loops]  # noqa: E731
+    comps.append(
+        Summary(
+            "plant",
+            [
+                ("temp_hot_leg", "K", "mean", each("loop{}.temp_hot"), "temp_hot_leg_k"),
+                ("temp_cold_leg", "K", "mean", each("loop{}.temp_cold"), "temp_cold_leg_k"),
+                ("power_sg", "W", "sum", each("sg{}.q"), "power_sg_w"),
+                ("pressure_steam", "Pa", "mean", each("sg{}.pressure"), "pressure_steam_pa"),
+                ("flow_steam", "kg/s", "sum", each("sg{}.steam"), "flow_steam_kg_s"),
+                ("flow_bru_a", "kg/s", "sum", each("sg{}.bru_a"), "flow_bru_a_kg_s"),
+                ("flow_sg_safety", "kg/s", "sum", each("sg{}.safety"), "flow_sg_safety_kg_s"),
+                ("flow_break", "kg/s", "sum", each("sg{}.break"), "flow_break_kg_s"),
+                ("level_sg_min", "m", "min", each("sg{}.level"), "level_sg_min_m"),
+                ("pressure_steam_max", "Pa", "max", each("sg{}.pressure"), "pressure_steam_max_pa"),
+                ("pressure_steam_min", "Pa", "min", each("sg{}.pressure"), "pressure_steam_min_pa"),
+                (
+                    "subcooling",
+                    "K",
+                    "first_minus_max",
+                    ["pressurizer.temp_sat", *each("loop{}.temp_hot")],
+                    "subcooling_margin_k",
+                ),
+                ("pumps_running", "1", "sum", each("pump{}.running"), "pumps_running"),
+                ("pumps_lost", "1", "sum", each("pump{}.stopped"), "pumps_lost"),
+            ],
+        )
+    )
+    comps.append(Protection("protection", plant_trip_rows(design), design.rods.scram_delay.si))
+    comps.append(
+        Balance(
+            "balance",
+            p_nom=design.rating.power_thermal.si,
+            p_ref=design.coolant.pressure.si,
+            pump_heat=each("pump{}.heat"),
+            sg_out=each("sg{}.energy_out"),
+            sg_energy=each("sg{}.energy"),
+            nodes=[(n[0], n[3]) for n in nodes],
+            pzr="pressurizer",
+            links={
+                "heaters": "pressurizer.heaters",
+                "pzr_out": "pressurizer.energy_out",
+                "makeup": "pressurizer.energy_makeup",
+                "feed": "feedwater.energy_in",
+                "mass": "pressurizer.mass_in",
+                "core_energy": "core.energy[0]",
+                "fuel_clad": "core.energy_fuel_clad",
+            },
+        )
+    )
+    conn = {
+        "core.pressure": "pressurizer.pressure",
+        "core.h_in": "lower_plenum.h",
+        "core.flow": "circuit.fraction",
+        "core.rod_demand": "rods.demand",
+        "core.boron_rate": "boron.rate",
+    }
+    net = Network(comps, conn, condenser_pressure=tb.condenser_pressure.si)
+    net.by_name["protection"].check_actions(net)  # type: ignore[attr-defined]
+    return net, data
+
+
+class _Props:
+    """The kernel's water properties called from Python (so steady states match the kernel)."""
+
+    def __init__(self, net: Network) -> None:
+        from nppsim.plant import props
+
+        self.net, self._props = net, props
+
+    def t_rho(self, press: float, h: float) -> tuple[float, float]:
+        t, rho, _, status = self._props.node(self.net.p, self.net.ip, float(press), float(h))
+        if status not in (0,) and not (np.isfinite(t) and np.isfinite(rho)):
+            raise ValueError(f"water state outside the tables at {press:g} Pa, {h:g} J/kg")
+        return float(t), float(rho)
+
+    def temperature(self, press: float, h: float) -> float:
+        return self.t_rho(press, h)[0]
+
+    def enthalpy(self, press: float, temp: float) -> float:
+        """h(p, T) by Newton on the table's T(p, h) (liquid)."""
+        from nppsim.physics import water
+
+        h = float(water.enthalpy_pt(press, temp))
+        for _ in range(50):
+            t1 = self.temperature(press, h)
+            t2 = self.temperature(press, h + 10.0)
+            step = (temp - t1) * 10.0 / (t2 - t1)
+            h += step
+            if abs(step) < 1e-9 * abs(h):
+                break
+        return h
+
+    def sat(self, press: float) -> tuple[float, ...]:
+        return tuple(float(x) for x in self._props.sat(self.net.p, self.net.ip, float(press)))
+
+    def mass_energy(self, press: float, liquid_volume: float, volume: float) -> tuple[float, float]:
+        from nppsim.physics.vessel import vessel_mass_energy
+        from nppsim.plant.header import IP_SAT
+
+        m, u = vessel_mass_energy(
+            self.net.p, int(self.net.ip[IP_SAT]), float(press), float(liquid_volume), float(volume)
+        )
+        return float(m), float(u)
+
+
+def plant_steady_state(
+    net: Network,
+    data: PlantData,
+    power: float,
+    critical: str = "boron",
+    *,
+    boron: float | None = None,
+    rod_control: str = "auto",
+    boron_control: str = "manual",
+    pumps_off: tuple[int, ...] = (),
+    file: str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The plant at rest at relative power ``power`` (10 % to 100 %).
+
+    The header pressure is held at its setpoint by the turbine (constant steam pressure); the loop
+    flows follow from the pump and loop hydraulics (buoyancy included); the primary temperatures
+    from the heat balance of core and steam generators; the secondary pressure from the
+    steam-line pressure drop at the steam flow. The pressurizer is at its pressure setpoint and
+    programme level, heaters balancing the heat loss, make-up = let-down, feedwater = steam
+    flow. Then the core is made critical (boron or bank). Properties are the kernel's tables.
+    """
+    from scipy.optimize import brentq, fsolve
+
+    from nppsim.physics import pump as pmp
+    from nppsim.physics import steam_generator, turbine
+    from nppsim.plant.components.circuit import GRAVITY
+
+    ps, design = data.ps, data.design
+    nl, ns = data.n_loops, data.n_sg_nodes
+    core: Core = net.by_name["core"]  # type: ignore[assignment]
+    if not 0.1 <= power <= 1.0:
+        raise InputError(
+            file, "initial.power", f"{100 * power:g} %", "allowed 10 % to 100 % for the plant model"
+        )
+    for k in pumps_off:
+        if not 1 <= k <= nl:
+            raise InputError(file, "initial.pumps_off", k, f"pump numbers 1 to {nl}")
+    if len(set(pumps_off)) >= ps.protection.pumps_lost_for_trip:
+        raise InputError(
+            file,
+            "initial.pumps_off",
+            list(pumps_off),
+            f"at most {ps.protection.pumps_lost_for_trip - 1} pump(s) off at power",
+        )
+    pr = _Props(net)
+    volt = np.ones(nl)
+    for k in pumps_off:
+        volt[k - 1] = 0.0
+    p = ps.control.pressurizer.pressure_setpoint.si
+    p_hdr = ps.control.turbine.header_pressure_setpoint.si
+    q_core = power * design.rating.power_thermal.si
+    t_in0 = design.coolant.inlet_temperature.si
+    h_cold = np.full(nl, pr.enthalpy(p, t_in0))
+    h_hot = np.full(nl, pr.enthalpy(p, t_in0 + 30 * power))
+    steam = np.full(nl, q_core / nl / 1.84e6)
+    m = np.full(nl, ps.primary.loop_flow.si)
+    w = np.full(nl, data.rating.speed)
+    pu = ps.pumps
+    t_rated = pmp.rated_torque(
+        data.rating.flow, data.rating.pressure_rise, data.rating.efficiency, data.rating.speed
+    )
+    s_b = pmp.kloss_breakdown_slip(pu.rated_slip, pu.motor_breakdown_ratio.si)
+    sgs = ps.steam_generators
+
+    def hydraulic(rho_c: np.ndarray, buoy: np.ndarray, m0: np.ndarray, w0: np.ndarray):
+        run = volt > 0
+
+        def res(x: np.ndarray) -> np.ndarray:
+            mm = x[:nl]
+            ww = np.where(run, x[nl:], 0.0)
+            dp = pmp.pump_pressure_rise(ww, mm, rho_c, data.rating, data.curves)
+            m_v = np.sum(mm)
+            r_loop = dp - data.k_loop * mm * np.abs(mm) + buoy - data.k_vessel * m_v * abs(m_v)
+            t_h = pmp.hydraulic_torque(ww, mm, rho_c, data.rating, data.curves)
+            t_m = pmp.motor_torque(
+                ww, pu.synchronous_speed.si, pu.motor_breakdown_torque, s_b, volt
+            )
+            t_f = pmp.friction_torque(ww, data.rating.speed, t_rated, pu.friction_fraction.si)
+            r_w = np.where(run, (t_m - t_h - t_f) / t_rated, x[nl:])
+            return np.concatenate((r_loop / 1e5, r_w))
+
+        m_init = np.where(run, m0, -0.3 * ps.primary.loop_flow.si)
+        x0 = np.concatenate((m_init, np.where(run, w0, 0.0)))
+        x, _, ier, msg = fsolve(res, x0, full_output=True, xtol=1e-12)
+        if ier != 1 and np.max(np.abs(res(x))) > 1e-6:
+            raise InputError(file, "initial", "pumps", f"no hydraulic steady state: {msg}")
+        return x[:nl], np.where(run, x[nl:], 0.0)
+
+    def p_sg_for_flow(flow: float) -> float:
+        def f(p_sg: float) -> float:
+            rho_g = pr.sat(p_sg)[2]
+            return (
+                turbine.steam_line_flow(
+                    p_sg,
+                    p_hdr,
+                    rho_g,
+                    data.steam_rated,
+                    sgs.steam_line_pressure_drop.si,
+                    data.rho_g_rated,
+                )
+                - flow
+            )
+
+        dp = sgs.steam_line_pressure_drop.si
+        return brentq(f, p_hdr, p_hdr + 5.0 * dp + 1e5, xtol=1e-3)
+
+    def sg_chain(mm: float, h_in: float, t_sat: float, ua: float) -> tuple[np.ndarray, float]:
+        k = ua / ns
+        hs = np.empty(ns)
+        h_prev = h_in
+        mm = abs(mm)
+        for j in range(ns):
+
+            def bal(h: float, h_prev: float = h_prev) -> float:
+                return mm * (h_prev - h) - k * (pr.temperature(p, h) - t_sat)
+
+            lo = pr.enthalpy(p, t_sat + 1e-3)
+            hs[j] = (
+                brentq(bal, lo, h_prev, xtol=1e-9)
+                if bal(lo) < 0 < bal(h_prev) or (bal(lo) > 0 > bal(h_prev))
+                else h_prev
+            )
+            h_prev = hs[j]
+        return hs, mm * (h_in - h_prev)
+
+    def loops_steady(mm: np.ndarray, pump_heat: np.ndarray, p_sg: np.ndarray) -> dict[str, Any]:
+        m_v = float(np.sum(mm))
+        t_sat = np.array([pr.sat(x)[0] for x in p_sg])
+        ua = np.array(
+            [
+                steam_generator.operating_ua(
+                    data.ua_design, mm[i], data.sg_design_flow, 1.0, sgs.primary_resistance_share.si
+                )
+                for i in range(nl)
+            ]
+        )
+        bypass = design.core.bypass_fraction.si
+
+        def loops(h_lo: float) -> tuple[float, np.ndarray, float, np.ndarray]:
+            hl = np.empty((nl, ns + 2))
+            q_sg = np.zeros(nl)
+            inflow, h_in = [m_v], [h_lo + q_core / m_v]
+            for i in range(nl):
+                if mm[i] < 0:
+                    hc = h_lo + pump_heat[i] / abs(mm[i])
+                    hs, q = sg_chain(mm[i], hc, t_sat[i], ua[i])
+                    hl[i, -1], hl[i, 1 : ns + 1] = hc, hs[::-1]
+                    hl[i, 0] = hs[-1]
+                    q_sg[i] = q
+                    inflow.append(-mm[i])
+                    h_in.append(hs[-1])
+            h_up = float(np.dot(inflow, h_in) / np.sum(inflow))
+            out_f, out_h = [], []
+            for i in range(nl):
+                if mm[i] >= 0:
+                    hs, q = sg_chain(mm[i], h_up, t_sat[i], ua[i])
+                    hl[i, 0] = h_up
+                    hl[i, 1 : ns + 1] = hs
+                    hl[i, -1] = hs[-1] + pump_heat[i] / mm[i]
+                    q_sg[i] = q
+                    out_f.append(mm[i])
+                    out_h.append(hl[i, -1])
+            return float(np.dot(out_f, out_h) / np.sum(out_f)), hl, h_up, q_sg
+
+        del bypass
+        h0 = pr.enthalpy(p, float(np.min(t_sat)) - 2.0)
+        t_top = min(float(np.mean(t_sat)) + 45.0, pr.sat(p)[0] - 35.0)
+        h1 = pr.enthalpy(p, t_top)
+        h_lo = brentq(lambda x: loops(x)[0] - x, h0, h1, xtol=1e-6)
+        _, hl, h_up, q_sg = loops(h_lo)
+        return {"h_loop": hl, "h_upper": h_up, "h_lower": h_lo, "q_sg": q_sg}
+
+    h_fw = data.h_fw_nominal
+    for _it in range(6):
+        rho_c = np.array([pr.t_rho(p, x)[1] for x in h_cold])
+        rho_h = np.array([pr.t_rho(p, x)[1] for x in h_hot])
+        buoy = GRAVITY * data.dz * (rho_c - rho_h)
+        m, w = hydraulic(rho_c, buoy, m, w)
+        t_hyd = pmp.hydraulic_torque(w, m, rho_c, data.rating, data.curves)
+        pump_heat = t_hyd * w
+        p_sg = np.array([p_sg_for_flow(steam[i]) for i in range(nl)])
+        sol = loops_steady(m, pump_heat, p_sg)
+        h_cold, h_hot = sol["h_loop"][:, -1], sol["h_loop"][:, 0]
+        h_g = np.array([pr.sat(x)[4] for x in p_sg])
+        steam = sol["q_sg"] / (h_g - h_fw)
+    m_v = float(np.sum(m))
+    flow_frac = m_v / design.coolant.mass_flow.si
+    h_lo = sol["h_lower"]
+    y = np.zeros(net.states.size)
+    d = net.d0.copy()
+    core.steady_state(net, y, d, power, p, h_lo, flow_frac, boron, tprops=pr.t_rho)
+    st = net.states
+    for i in range(nl):
+        d[net.d_index(f"pump{i + 1}.voltage")] = volt[i]
+        y[st.index(f"pump{i + 1}.speed")] = w[i]
+        y[st[f"loop{i + 1}.h"].slice] = sol["h_loop"][i]
+    y[st["circuit.flow"].slice] = m
+    y[st.index("upper_plenum.h")] = sol["h_upper"]
+    y[st.index("lower_plenum.h")] = h_lo
+    pc, pp = ps.control.pressurizer, ps.pressurizer
+    lvl = (
+        pc.level_setpoint_zero_power.si
+        + (pc.level_setpoint_full_power.si - pc.level_setpoint_zero_power.si) * power
+    )
+    area = math.pi * pp.inner_diameter.si**2 / 4
+    mz, uz = pr.mass_energy(p, lvl * area, pp.total_volume.si)
+    y[st.index("pressurizer.mass")] = mz
+    y[st.index("pressurizer.energy")] = uz
+    y[st.index("pressurizer.heater")] = pp.heat_loss.si
+    v_f = steam_generator.liquid_volume_at_level(sgs.nominal_level.si, data.geom)
+    for i in range(nl):
+        ms, us = pr.mass_energy(p_sg[i], v_f, data.geom.free_volume)
+        y[st.index(f"sg{i + 1}.mass")] = ms
+        y[st.index(f"sg{i + 1}.energy")] = us
+    y[st["feedwater.flow"].slice] = steam
+    tb = ps.turbine
+    y[st.index("turbine.header")] = p_hdr
+    m_t = float(np.sum(steam))
+    dh_s = float(net_isentropic(net, p_hdr))
+    p_steam = turbine.turbine_mechanical_power(m_t, dh_s, data.eta_turbine)
+    y[st.index("turbine.lp")] = tb.lp_power_fraction.si * p_steam
+    y_t = m_t / tb.rated_steam_flow.si * tb.inlet_pressure.si / p_hdr
+    if y_t > tb.max_valve_opening.si:
+        raise InputError(
+            file,
+            "initial.power",
+            f"{100 * power:g} %",
+            "the turbine valves cannot pass the steam: no steady state",
+        )
+    y[st.index("turbine_control.integral")] = y_t
+    load = turbine.electric_power(p_steam, tb.generator_efficiency.si) / data.p_electric_rated
+    k = net.discrete["turbine_control.setpoint_b"].start
+    d[k : k + 4] = (0.0, load, 0.0, load)
+    rods = net.by_name["rods"]
+    k = net.discrete[f"{rods.name}.setpoint"].start
+    d[k : k + 4] = (0.0, power, 0.0, power)
+    d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL
+    d[net.d_index(f"{rods.name}.pressure_setpoint")] = p_hdr
+    d[net.d_index("boron.mode")] = 0.0 if boron_control == "auto" else BORON_MANUAL
+    core.make_critical(net, y, d, critical, file)
+    w_all = net.signal_vector(0.0, y, d)
+    d[net.d_index("balance.stored0")] = w_all[net.w_index("balance.stored")]
+    return y, d
+
+
+def net_isentropic(net: Network, press: float) -> float:
+    """The turbine's isentropic drop at ``press`` [J/kg] from the kernel's table."""
+    from nppsim.plant import props
+
+    return float(props.isentropic(net.p, net.ip, float(press))[0])

@@ -53,6 +53,9 @@ class Declared:
     signal_depends: dict[str, tuple[str, ...]] = field(default_factory=dict)
     analytic_columns: list[str] = field(default_factory=list)
     signal_refs: list[tuple[str, list[str]]] = field(default_factory=list)
+    state_refs: list[tuple[str, list[str]]] = field(default_factory=list)
+    optional_ports: set[str] = field(default_factory=set)
+    closure: tuple[list[str], tuple[str, ...]] | None = None
 
 
 class Declarer:
@@ -121,6 +124,13 @@ class Declarer:
         self.out.signal_refs.append((self._full(name), list(signals)))
         self._field("I_", name, -1)
 
+    def state_refs(self, name: str, states: Sequence[str], description: str = "") -> None:
+        """A block of integer parameters holding the indices of named states of any component
+        (``component.block[i]`` labels), resolved by the network (the pressurizer's list of
+        primary nodes, for example)."""
+        self.out.state_refs.append((self._full(name), list(states)))
+        self._field("I_", name, -1)
+
     def signal(
         self,
         name: str,
@@ -170,9 +180,12 @@ class Declarer:
         """An integer stored in the record itself (a number of groups, nodes, banks)."""
         self._field("N_", name, int(value))
 
-    def port(self, name: str, connect: str | None = None) -> None:
-        """An input port: the index of another component's signal, connected by the network."""
+    def port(self, name: str, connect: str | None = None, *, optional: bool = False) -> None:
+        """An input port: the index of another component's signal, connected by the network.
+        An optional port left unconnected holds -1 (the kernel reads it as zero)."""
         self.out.ports[name] = connect
+        if optional:
+            self.out.optional_ports.add(name)
         self._field("IN_", name, -1)
 
     def root(self, name: str, description: str = "") -> None:
@@ -197,6 +210,12 @@ class Declarer:
         blocks of this component, or ``"port:name"``). ``diagonal=True`` for a block that reads
         only its own element of an equally sized block."""
         self.out.depends.append((rows, tuple(on), diagonal))
+
+    def closure(self, node_states: Sequence[str], own: Sequence[str]) -> None:
+        """The component's closure phase couples the rates of ``node_states`` (labels of other
+        components' states) and its own blocks ``own``: each of them may depend on whatever any
+        of them depends on (the Jacobian's structure takes the union)."""
+        self.out.closure = (list(node_states), tuple(own))
 
     def analytic_columns(self, block: str) -> None:
         """Columns of state block ``block`` are filled by the component's analytic Jacobian

@@ -3,8 +3,10 @@
 The network (:mod:`nppsim.plant.network`) lays every component's states, parameters, signals and
 discrete entries out in flat arrays and writes, into ``ip``, a *schedule*: the component records in
 evaluation order, each with its kind's code. The functions here walk that schedule and dispatch to
-each kind's compiled functions, in three phases:
+each kind's compiled functions, in four phases:
 
+0. ``early``: vessels compute what follows from their own states alone (pressures, levels), so
+   that every component may read them whatever the order;
 1. ``signals``: every component computes its algebraic quantities into the signal vector ``w``
    (pressures from vessel masses and energies, flows, heat rates, controller outputs...), reading
    the signals of components scheduled before it through its input ports;
@@ -29,15 +31,28 @@ import numpy as np
 
 from nppsim._jit import njit
 from nppsim.engine.signatures import JAC_SIG, RHS_SIG, ROOTS_SIG
+from nppsim.plant.components import balance as _balance
 from nppsim.plant.components import boron_control as _boron
 from nppsim.plant.components import boundary as _boundary
+from nppsim.plant.components import circuit as _circuit
+from nppsim.plant.components import controller as _ctl
 from nppsim.plant.components import core as _core
+from nppsim.plant.components import electric as _electric
+from nppsim.plant.components import feedwater as _feed
+from nppsim.plant.components import loop as _loop
+from nppsim.plant.components import plenum as _plenum
+from nppsim.plant.components import pressurizer as _pzr
 from nppsim.plant.components import protection as _protection
+from nppsim.plant.components import pump as _pump
 from nppsim.plant.components import rod_control as _rods
+from nppsim.plant.components import steam_generator as _sg
+from nppsim.plant.components import summary as _summary
+from nppsim.plant.components import turbine as _turbine
 from nppsim.plant.header import (  # noqa: F401 (re-exported)
     HEADER_SIZE,
     IP_COLOR_COLS,
     IP_COLOR_PTR,
+    IP_ISEN,
     IP_NCOLOR,
     IP_ND,
     IP_NG,
@@ -48,6 +63,7 @@ from nppsim.plant.header import (  # noqa: F401 (re-exported)
     IP_P_JAC_TYP,
     IP_ROW_PTR,
     IP_ROWS,
+    IP_SAT,
     IP_SCHED,
     IP_WATER,
 )
@@ -59,7 +75,43 @@ KINDS = {
     _rods.CODE: "rod_control",
     _boron.CODE: "boron_control",
     _protection.CODE: "protection",
+    _ctl.CODE: "controller",
+    _loop.CODE: "loop",
+    _plenum.CODE: "plenum",
+    _pump.CODE: "pump",
+    _circuit.CODE: "circuit",
+    _pzr.CODE: "pressurizer",
+    _sg.CODE: "steam_generator",
+    _turbine.CODE: "turbine",
+    _electric.CODE: "electric",
+    _feed.CODE: "feedwater",
+    _summary.CODE: "summary",
+    _balance.CODE: "balance",
 }
+
+
+@njit
+def _early_phase(t, y, p, ip, d, w):
+    base = ip[IP_SCHED]
+    for s in range(ip[IP_NSCHED]):
+        code = ip[base + 2 * s]
+        r = ip[base + 2 * s + 1]
+        if code == _pzr.CODE:
+            _pzr.early(t, y, p, ip, d, w, r)
+        elif code == _sg.CODE:
+            _sg.early(t, y, p, ip, d, w, r)
+        elif code == _turbine.CODE:
+            _turbine.early(t, y, p, ip, d, w, r)
+
+
+@njit
+def _closure_phase(t, y, p, ip, d, w, dydt):
+    base = ip[IP_SCHED]
+    for s in range(ip[IP_NSCHED]):
+        code = ip[base + 2 * s]
+        r = ip[base + 2 * s + 1]
+        if code == _pzr.CODE:
+            _pzr.closure(t, y, p, ip, d, w, dydt, r)
 
 
 @njit
@@ -78,6 +130,30 @@ def _signals_phase(t, y, p, ip, d, w):
             _boron.signals(t, y, p, ip, d, w, r)
         elif code == _protection.CODE:
             _protection.signals(t, y, p, ip, d, w, r)
+        elif code == _ctl.CODE:
+            _ctl.signals(t, y, p, ip, d, w, r)
+        elif code == _loop.CODE:
+            _loop.signals(t, y, p, ip, d, w, r)
+        elif code == _plenum.CODE:
+            _plenum.signals(t, y, p, ip, d, w, r)
+        elif code == _pump.CODE:
+            _pump.signals(t, y, p, ip, d, w, r)
+        elif code == _circuit.CODE:
+            _circuit.signals(t, y, p, ip, d, w, r)
+        elif code == _pzr.CODE:
+            _pzr.signals(t, y, p, ip, d, w, r)
+        elif code == _sg.CODE:
+            _sg.signals(t, y, p, ip, d, w, r)
+        elif code == _turbine.CODE:
+            _turbine.signals(t, y, p, ip, d, w, r)
+        elif code == _electric.CODE:
+            _electric.signals(t, y, p, ip, d, w, r)
+        elif code == _feed.CODE:
+            _feed.signals(t, y, p, ip, d, w, r)
+        elif code == _summary.CODE:
+            _summary.signals(t, y, p, ip, d, w, r)
+        elif code == _balance.CODE:
+            _balance.signals(t, y, p, ip, d, w, r)
 
 
 @njit
@@ -96,6 +172,30 @@ def _derivatives_phase(t, y, p, ip, d, w, dydt):
             _boron.derivatives(t, y, p, ip, d, w, dydt, r)
         elif code == _protection.CODE:
             _protection.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _ctl.CODE:
+            _ctl.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _loop.CODE:
+            _loop.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _plenum.CODE:
+            _plenum.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _pump.CODE:
+            _pump.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _circuit.CODE:
+            _circuit.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _pzr.CODE:
+            _pzr.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _sg.CODE:
+            _sg.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _turbine.CODE:
+            _turbine.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _electric.CODE:
+            _electric.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _feed.CODE:
+            _feed.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _summary.CODE:
+            _summary.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _balance.CODE:
+            _balance.derivatives(t, y, p, ip, d, w, dydt, r)
 
 
 @njit
@@ -113,8 +213,10 @@ def _roots_phase(t, y, p, ip, d, w, g):
 @njit
 def evaluate(t, y, p, ip, d, w, dydt):
     """All signals into ``w`` and all derivatives into ``dydt`` at ``(t, y)``."""
+    _early_phase(t, y, p, ip, d, w)
     _signals_phase(t, y, p, ip, d, w)
     _derivatives_phase(t, y, p, ip, d, w, dydt)
+    _closure_phase(t, y, p, ip, d, w, dydt)
 
 
 @njit(RHS_SIG)

@@ -47,7 +47,7 @@ class DesignView:
         if what in ("pump", "sg"):
             return int(self.design.primary.loops) if self.design.primary else 0
         if what == "feed_pump":
-            return 2
+            return int(self.design.turbine.feed_pumps) if self.design.turbine else 0
         raise KeyError(what)
 
     def check_index(self, what: str, k: int, field: str, file: str | None) -> None:
@@ -58,10 +58,31 @@ class DesignView:
             raise InputError(file, field, k, f"{self.design.name} has {n} {names}: 1 to {n}")
 
     def setpoint_range(self, controller: str) -> tuple[float, float, str]:
-        """Range the design allows for an operator setpoint (SI) and its unit."""
-        from nppsim.plant.plant import PlantModel
+        """Range the design allows for an operator setpoint (SI) and its unit.
 
-        return PlantModel.setpoint_range_of(self.design, controller)
+        Primary pressure between the low- and high-pressure trips; steam (header) pressure
+        between the low-steam-pressure trip and the BRU-K opening; SG level between the low-level
+        trip and the top of the shell less 0.5 m; pressurizer level between the low-level trip
+        and the top of the vessel less 1 m.
+        """
+        from nppsim.designs.plant_sections import plant_sections
+
+        ps = plant_sections(self.design)
+        pr, sd = ps.protection, ps.control.steam_dump
+        if controller == "primary_pressure":
+            return pr.low_primary_pressure.si, pr.high_primary_pressure.si, "Pa"
+        if controller == "steam_pressure":
+            return pr.low_steam_pressure.si, sd.bru_k_pressure.si, "Pa"
+        if controller == "sg_level":
+            return pr.low_sg_level.si, ps.steam_generators.vessel_inner_diameter.si - 0.5, "m"
+        if controller == "pressurizer_level":
+            return pr.low_pressurizer_level.si, ps.pressurizer.height - 1.0, "m"
+        raise InputError(
+            None,
+            "controller",
+            controller,
+            "primary_pressure, steam_pressure, sg_level, pressurizer_level",
+        )
 
     def refine_description(self, desc: dict[str, Any]) -> None:
         """Put the design's own ranges and choices into an action's description."""
@@ -89,8 +110,11 @@ class Model(DesignView):
 
     def __init__(self, design: Design, kind: str = "core") -> None:
         super().__init__(design, kind)
+        self.data: Any = None
         if kind == "core":
             self.net: Network = assemble.core_network(design)
+        elif kind == "plant":
+            self.net, self.data = assemble.plant_network(design)
         else:
             raise ValueError(f"unknown model kind {kind!r}")
         by = self.net.by_name
@@ -105,7 +129,11 @@ class Model(DesignView):
         self, power: float, critical: str = "boron", **kw: Any
     ) -> tuple[np.ndarray, np.ndarray]:
         """State and discrete state at rest at relative power ``power`` (see
-        :func:`nppsim.plant.assemble.core_steady_state`)."""
+        :func:`nppsim.plant.assemble.core_steady_state` and
+        :func:`~nppsim.plant.assemble.plant_steady_state`)."""
+        if self.kind == "plant":
+            return assemble.plant_steady_state(self.net, self.data, power, critical, **kw)
+        kw.pop("pumps_off", None)
         return assemble.core_steady_state(self.net, power, critical, **kw)
 
     # -- helpers for actions -----------------------------------------------------------------
@@ -125,6 +153,155 @@ class Model(DesignView):
         """A power setpoint was given: the rods follow power (not the steam pressure)."""
         d[self.net.d_index(f"{self.rods.name}.error_mode")] = 0.0
 
+    # -- plant actions (see nppsim.actions) --------------------------------------------------
+    def _d(self, name: str) -> int:
+        return self.net.d_index(name)
+
+    def _signal(self, t: float, y: np.ndarray, d: np.ndarray, name: str) -> float:
+        return float(self.net.signal_vector(t, y, d)[self.net.signal_lookup(name)])
+
+    def turbine_tripped(self, d: np.ndarray) -> bool:
+        return bool(d[self._d("turbine.tripped")] > 0.5)
+
+    def pump_power(
+        self, t: float, y: np.ndarray, d: np.ndarray, pump: int, on: bool, entry: dict
+    ) -> Any:
+        """Switch a reactor coolant pump's motor supply on or off."""
+        d[self._d(f"pump{pump}.voltage")] = 1.0 if on else 0.0
+        return y, d, [entry]
+
+    def turbine_trip(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
+        """Shut the turbine's stop valves (the protection then trips the reactor or reduces
+        power, by its tables)."""
+        self.net.by_name["turbine"].trip(self.net, t, y, d, "turbine stop valves closed")
+        return y, d, [entry]
+
+    def load_rejection(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
+        """The generator loses the grid: the turbine runs on to house load."""
+        out = [entry]
+        d[self._d("electric.grid")] = 0.0
+        if not self.turbine_tripped(d):
+            ctl = self.net.by_name["turbine_control"]
+            ctl.set_mode(self.net, t, y, d, 1.0, transfer="keep")
+            house = self.data.ps.turbine.house_load.si
+            ctl.ramp_setpoint(self.net, d, t, "b", house, 0.0)
+            out.append(
+                {
+                    "time_s": t,
+                    "kind": "mode",
+                    "name": "turbine_power_mode",
+                    "detail": f"house load {100 * house:.0f} %",
+                }
+            )
+        return y, d, out
+
+    def feed_pump_trip(
+        self, t: float, y: np.ndarray, d: np.ndarray, count: int, entry: dict
+    ) -> Any:
+        """Trip ``count`` main feed pumps."""
+        k = self._d("feedwater.pumps")
+        d[k] = max(d[k] - count, 0.0)
+        out = [entry]
+        if d[k] == 0.0:
+            out.append(
+                {
+                    "time_s": t,
+                    "kind": "mode",
+                    "name": "emergency_feed",
+                    "detail": "main feed lost; emergency feed pumps started",
+                }
+            )
+        return y, d, out
+
+    def loss_of_offsite_power(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
+        """Off-site power lost: pumps, feed pumps, condenser, heaters and make-up lose supply."""
+        net = self.net
+        d[self._d("electric.offsite")] = 0.0
+        d[self._d("feedwater.pumps")] = 0.0
+        for i in range(self.count("pump")):
+            d[self._d(f"pump{i + 1}.voltage")] = 0.0
+        net.by_name["makeup"].set_mode(net, t, y, d, 2.0)
+        d[self._d("makeup.held")] = 0.0
+        return y, d, [entry]
+
+    def steam_line_break(
+        self, t: float, y: np.ndarray, d: np.ndarray, sg: int, area: float, entry: dict
+    ) -> Any:
+        """Open a break of ``area`` [m2] in the steam line of steam generator ``sg``."""
+        d[self._d(f"sg{sg}.break_area")] = area
+        return y, d, [entry]
+
+    def rod_drop(
+        self, t: float, y: np.ndarray, d: np.ndarray, worth: float | None, entry: dict
+    ) -> Any:
+        """One cluster falls: its worth is inserted over the scram drop time."""
+        cw = self.design.rods.cluster_worth
+        worth = worth if worth is not None else (cw.si if cw is not None else 6e-4)
+        self.ramp_external(d, t, -worth, self.design.rods.scram_drop_time.si)
+        return y, d, [{**entry, "detail": f"one cluster, {worth * 1e5:.0f} pcm"}]
+
+    def turbine_load(
+        self, t: float, y: np.ndarray, d: np.ndarray, target: float, rate: float, entry: dict
+    ) -> Any:
+        """Ramp the turbine's electric load setpoint (the turbine goes to power mode; the rods
+        then keep the steam pressure)."""
+        net = self.net
+        if self.turbine_tripped(d):
+            return y, d, [{**entry, "detail": "ignored: turbine tripped"}]
+        ctl = net.by_name["turbine_control"]
+        p_rated = self.data.p_electric_rated
+        if d[self._d("turbine_control.mode")] != 1.0:
+            load = self._signal(t, y, d, "power_electric_w") / p_rated
+            ctl.set_mode(net, t, y, d, 1.0, transfer="integral")
+            ctl.ramp_setpoint(net, d, t, "b", load, 0.0)
+        if self.rods_mode(d) == "auto" and d[self._d("rods.error_mode")] != 1.0:
+            d[self._d("rods.error_mode")] = 1.0
+            entry = {**entry, "detail": "turbine power mode; rods keep the steam pressure"}
+        cur = float(ramp_value(d, net.discrete["turbine_control.setpoint_b"].start, t))
+        ctl.ramp_setpoint(net, d, t, "b", target, abs(target - cur) / rate)
+        return y, d, [entry]
+
+    def set_turbine_mode(self, t: float, y: np.ndarray, d: np.ndarray, mode: str) -> Any:
+        """Turbine controller on header pressure ("pressure") or electric power ("power")."""
+        net = self.net
+        if not self.turbine_tripped(d):
+            ctl = net.by_name["turbine_control"]
+            if mode == "power":
+                load = self._signal(t, y, d, "power_electric_w") / self.data.p_electric_rated
+                ctl.set_mode(net, t, y, d, 1.0, transfer="integral")
+                ctl.ramp_setpoint(net, d, t, "b", load, 0.0)
+                d[self._d("rods.error_mode")] = 1.0
+            else:
+                ctl.set_mode(net, t, y, d, 0.0, transfer="integral")
+                d[self._d("rods.error_mode")] = 0.0
+                n = float(y[net.s_index("core.n")])
+                self.rods.set_ramp(net, d, t, n, 0.0)
+        return (
+            y,
+            d,
+            [{"time_s": t, "kind": "mode", "name": "control", "detail": f"turbine {mode} mode"}],
+        )
+
+    def set_setpoint(
+        self, t: float, y: np.ndarray, d: np.ndarray, controller: str, value: float, entry: dict
+    ) -> Any:
+        """Change a plant controller's setpoint (checked by the action)."""
+        net = self.net
+        if controller == "primary_pressure":
+            d[self._d("pressurizer.pressure_setpoint")] = value
+        elif controller == "steam_pressure":
+            net.by_name["turbine_control"].ramp_setpoint(net, d, t, "a", value, 0.0)
+            d[self._d("rods.pressure_setpoint")] = value
+        elif controller == "sg_level":
+            for i in range(self.count("sg")):
+                net.by_name[f"sg_level{i + 1}"].ramp_setpoint(net, d, t, "a", value, 0.0)
+        elif controller == "pressurizer_level":
+            pc = self.data.ps.control.pressurizer
+            n = min(max(float(y[net.s_index("core.n")]), 0.0), 1.2)
+            base = value - (pc.level_setpoint_full_power.si - pc.level_setpoint_zero_power.si) * n
+            net.by_name["makeup"].ramp_setpoint(net, d, t, "a", base, 0.0)
+        return y, d, [{**entry, "kind": "setpoint", "detail": f"{controller} = {value:g}"}]
+
     def ramp_external(self, d: np.ndarray, t: float, delta: float, duration: float) -> None:
         """Add ``delta`` to the external reactivity, at once or over ``duration`` [s]."""
         net, c = self.net, self.core.name
@@ -132,6 +309,3 @@ class Model(DesignView):
         v = float(ramp_value(d, k, t))
         d[k : k + 4] = (t, v, t + duration, v + delta)
         d[net.d_index(f"{c}.rho_external_end")] = t + duration if duration > 0 else np.inf
-
-    def set_turbine_mode(self, t: float, y: np.ndarray, d: np.ndarray, mode: str) -> Any:
-        raise NotImplementedError("the core model has no turbine")

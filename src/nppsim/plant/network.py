@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from nppsim.plant import _water_provisional as _water
+from nppsim.physics import saturation, water_table
+from nppsim.physics.tables import concatenate_tables
 from nppsim.plant import kernel
 from nppsim.plant.component import Component, Declarer
 from nppsim.plant.registry import Registry
@@ -50,7 +51,11 @@ class Network:
     """
 
     def __init__(
-        self, components: Sequence[Component], connections: dict[str, str] | None = None
+        self,
+        components: Sequence[Component],
+        connections: dict[str, str] | None = None,
+        *,
+        condenser_pressure: float | None = None,
     ) -> None:
         names = [c.name for c in components]
         if len(set(names)) != len(names):
@@ -63,6 +68,7 @@ class Network:
         self.discrete = Registry("discrete entry")
         self.n_roots = 0
         self._connections = dict(connections or {})
+        self.condenser_pressure = condenser_pressure
         self.root_names: list[str] = []
         self.root_owner: list[tuple[Component, str, int]] = []
         self.break_entries: list[tuple[int, Component, str]] = []
@@ -86,26 +92,40 @@ class Network:
             self.root_names.append(label)
         # connect ports to signals
         for c in self.components:
-            for port, target in c.declared.ports.items():
+            for port, target in list(c.declared.ports.items()):
                 key = f"{c.name}.{port}"
                 target = self._connections.get(key, target)
                 if target is None:
+                    if port in c.declared.optional_ports:
+                        c.declared.record[f"IN_{port.upper()}"] = -1
+                        continue
                     raise NetworkError(f"port {key} is not connected")
-                if target not in self.signals:
-                    raise NetworkError(f"port {key} connected to unknown signal {target!r}")
-                c.declared.record[f"IN_{port.upper()}"] = self.signals[target].start
+                try:
+                    idx = self.signal_lookup(target)
+                except KeyError:
+                    raise NetworkError(
+                        f"port {key} connected to unknown signal {target!r}"
+                    ) from None
+                c.declared.record[f"IN_{port.upper()}"] = idx
                 c.declared.ports[port] = target
         # parameters, then the typical state magnitudes (finite-difference increments), then the
-        # water-property table
-        water = _water.packed_table()
+        # water-property tables ((p, h), saturation line, the turbine's isentropic drop)
+        tables = [water_table.ph_table(), saturation.saturation_table()]
+        if self.condenser_pressure is not None:
+            tables.append(saturation.isentropic_drop_table(self.condenser_pressure))
         self._p_typ = self.params.size
-        self._p_water = self._p_typ + self.states.size
-        self.p = np.empty(self._p_water + water.size)
+        start = self._p_typ + self.states.size
+        packed, offsets = concatenate_tables(*tables, start=start)
+        self._table_offsets = offsets + [-1] * (3 - len(offsets))
+        self._p_water = start
+        self.p = np.empty(start + packed.size)
         for c in self.components:
             for name, arr in c.declared.params:
                 self.p[self.params[name].slice] = arr
-        self.p[self._p_typ : self._p_water] = 1.0
-        self.p[self._p_water :] = water
+        # finite-difference increments of the Jacobian: 1e-7 max(|y|, 1e3 atol) (a fixed floor
+        # per state, so that the parameters never depend on the state a run starts from)
+        self.p[self._p_typ : start] = 1e3 * self.states.atol()
+        self.p[start:] = packed
         # discrete state
         self.d0 = np.zeros(self.discrete.size)
         for c in self.components:
@@ -116,6 +136,7 @@ class Network:
                 for k in range(e.size):
                     self.break_entries.append((e.start + k, c, bname))
         self.atol = self.states.atol()
+        self._names: dict[str, tuple[str, int]] = {}
         self._layout_ip()
 
     def _layout_ip(self) -> None:
@@ -126,7 +147,7 @@ class Network:
         ip[kernel.IP_ND] = self.discrete.size
         ip[kernel.IP_NG] = self.n_roots
         ip[kernel.IP_P_JAC_TYP] = self._p_typ
-        ip[kernel.IP_WATER] = self._p_water
+        ip[kernel.IP_WATER], ip[kernel.IP_SAT], ip[kernel.IP_ISEN] = self._table_offsets
         # integer parameter blocks, and signal references resolved to signal indices
         for c in self.components:
             for name, arr in c.declared.int_params:
@@ -135,10 +156,14 @@ class Network:
             for name, refs in c.declared.signal_refs:
                 c.declared.record["I_" + name.split(".", 1)[1].upper()] = len(ip)
                 for ref in refs:
-                    kind, i = self.lookup(ref)
-                    if kind != "signal":
-                        raise NetworkError(f"{name}: {ref!r} is a {kind}, not a signal")
-                    ip.append(i)
+                    try:
+                        ip.append(self.signal_lookup(ref))
+                    except KeyError:
+                        raise NetworkError(f"{name}: no signal {ref!r}") from None
+            for name, refs in c.declared.state_refs:
+                c.declared.record["I_" + name.split(".", 1)[1].upper()] = len(ip)
+                for ref in refs:
+                    ip.append(self.states.index(ref))
         # records
         for c in self.components:
             c.record_offset = len(ip)
@@ -184,8 +209,32 @@ class Network:
         for nm in names:
             if nm.startswith("port:"):
                 target = c.declared.ports[nm[5:]]
+                if target is None:
+                    continue
+                if target not in self.signals:
+                    # a recorded column name or an element label: find its block
+                    idx = self.signal_lookup(target)
+                    target = next(
+                        e.name
+                        for e in self.signals.entries.values()
+                        if e.start <= idx < e.start + e.size
+                    )
                 owner = self.by_name[target.split(".", 1)[0]]
                 cols |= self._signal_columns(owner, target.split(".", 1)[1], seen)
+            elif nm.startswith("refs:"):
+                refs = dict(c.declared.signal_refs)[f"{c.name}.{nm[5:]}"]
+                for ref in refs:
+                    idx = self.signal_lookup(ref)
+                    block = next(
+                        e.name
+                        for e in self.signals.entries.values()
+                        if e.start <= idx < e.start + e.size
+                    )
+                    owner = self.by_name[block.split(".", 1)[0]]
+                    cols |= self._signal_columns(owner, block.split(".", 1)[1], seen)
+            elif nm.startswith("state:"):
+                e = self.states[nm[6:]]
+                cols.update(range(e.start, e.start + e.size))
             else:
                 cols.update(
                     range(
@@ -228,11 +277,22 @@ class Network:
                 cols = self._block_columns(c, on, set())
                 for j in cols:
                     col_rows[j].update(range(e.start, e.start + e.size))
+        # closures: rows coupled through a closure phase depend on the union of their columns
+        for c in self.components:
+            if c.declared.closure is None:
+                continue
+            nodes, own = c.declared.closure
+            rows = {self.states.index(x) for x in nodes}
+            for blk in own:
+                e = self.states[f"{c.name}.{blk}"]
+                rows.update(range(e.start, e.start + e.size))
+            cols = {j for j in range(ny) if col_rows[j] & rows}
+            for j in cols:
+                col_rows[j] |= rows
+        for c in self.components:
             for blk in c.declared.analytic_columns:
                 e = self.states[f"{c.name}.{blk}"]
                 analytic.update(range(e.start, e.start + e.size))
-        # the closure phase (pressurizer surge) couples every primary node: components that
-        # declare it say so through their dependencies
         return col_rows, analytic
 
     # -- kernel calls (Python side) --------------------------------------------------------
@@ -284,8 +344,12 @@ class Network:
         Accepts recorded column names (``"pressure_primary_pa"``), state labels
         (``"core.temp_fuel[0]"``), signal and discrete labels.
         """
+        hit = self._names.get(name)
+        if hit is not None:
+            return hit
         for col, i, _ in self.columns():
             if col == name:
+                self._names[name] = ("signal", i)
                 return "signal", i
         for kind, reg in (
             ("state", self.states),
@@ -293,10 +357,19 @@ class Network:
             ("discrete", self.discrete),
         ):
             try:
-                return kind, reg.index(name)
+                hit = (kind, reg.index(name))
             except KeyError:
                 continue
+            self._names[name] = hit
+            return hit
         raise KeyError(f"no state, signal, column or discrete entry named {name!r}")
+
+    def signal_lookup(self, name: str) -> int:
+        """Index in ``w`` of a signal by recorded column name or signal label."""
+        for col, i, _ in self.columns():
+            if col == name:
+                return i
+        return self.signals.index(name)
 
     def d_index(self, name: str) -> int:
         """Index in ``d`` of a discrete entry (``"core.time_shutdown"``)."""
@@ -350,11 +423,6 @@ class Network:
         if j < 0:
             return handler(self, t, y.copy(), d.copy())
         return handler(self, t, y.copy(), d.copy(), j)
-
-    def set_typical(self, y: np.ndarray) -> None:
-        """Set the typical magnitude of every state (finite-difference increments of the
-        Jacobian: 1e-7 max(|y|, typical)) from a reference state, at least 1e-3."""
-        self.p[self._p_typ : self._p_water] = np.maximum(np.abs(y), 1e-3)
 
     def describe(self) -> dict[str, Any]:
         """Sizes and names, for docs and debugging."""

@@ -121,7 +121,12 @@ class Registry:
             if e.size != 1:
                 raise KeyError(f"{self.kind} {name!r} has {e.size} elements: give an index")
             return e.start
-        i = int(rest.rstrip("]"))
+        if label in e.labels:
+            return e.start + e.labels.index(label)
+        try:
+            i = int(rest.rstrip("]"))
+        except ValueError:
+            raise KeyError(f"no {self.kind} labelled {label!r}") from None
         if not 0 <= i < e.size:
             raise KeyError(f"{self.kind} {name!r} has {e.size} elements: index {i} out of range")
         return e.start + i

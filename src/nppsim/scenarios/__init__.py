@@ -42,13 +42,11 @@ from nppsim.actions import (
     Boron,
     Duration,
     PowerFraction,
-    SetpointChange,
     parse_action,
 )
 from nppsim.designs import Design, format_validation_error, load_design, read_toml
 from nppsim.errors import InputError
 from nppsim.plant.model import DesignView
-from nppsim.simulation import Event
 from nppsim.units import TIME_UNITS, parse_quantity
 
 MAX_DURATION = MAX_TIME  # [s] a month of simulated time is the longest scenario accepted
@@ -87,6 +85,8 @@ def _parse_event(raw: Any, i: int) -> ScheduledAction:
         raise _FieldError(
             f"events[{i}].time", raw.get("time"), "outside the allowed range 0 to 30 d"
         )
+    if not data.get("name") and isinstance(data.get("kind"), str):
+        data["name"] = f"{data['kind']}#{i}"  # the event's name in the log: its kind and index
     try:
         action = parse_action(data, where=f"events[{i}].")
     except InputError as e:
@@ -155,17 +155,6 @@ class Scenario(BaseModel):
         """The events as (time [s], action) pairs, for the engine."""
         return [(ev.time, ev.action) for ev in self.events]
 
-    def to_events(self) -> list[Event]:
-        """The events as the previous model's events (SI parameters)."""
-        out = []
-        for i, ev in enumerate(self.events):
-            a = ev.action
-            params = a.model_dump(exclude={"name", "kind"}, exclude_none=True)
-            if isinstance(a, SetpointChange):
-                params["value"] = a.si()
-            out.append(Event(ev.time, a.kind, a.name or f"{a.kind}#{i}", params))
-        return out
-
 
 def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scenario:
     """Validate a scenario dict; check its events against its design (banks, pumps, ranges)."""
@@ -211,17 +200,11 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
     return sc
 
 
-def _setpoint_range(design: Design, controller: str) -> tuple[float, float, str]:
-    from nppsim.plant.plant import PlantModel
-
-    return PlantModel.setpoint_range_of(design, controller)
-
-
 def _plant_loops(design: Design, file: Path | str | None) -> int:
-    from nppsim.plant.plant import _plant_sections
+    from nppsim.designs.plant_sections import plant_sections
 
     try:
-        return _plant_sections(design).primary.loops
+        return plant_sections(design).primary.loops
     except InputError as e:
         raise InputError(
             file, "scenario.model", "plant", f"design {design.name} has no plant data: {e.allowed}"

@@ -15,10 +15,9 @@ from typing import Any
 import numpy as np
 
 from nppsim._jit import njit
-from nppsim.plant._water_provisional import h_of_pt
+from nppsim.plant import props
 from nppsim.plant.component import Component, Declarer
 from nppsim.plant.components.core import ramp_value
-from nppsim.plant.header import IP_WATER
 
 CODE = 2
 
@@ -43,7 +42,7 @@ def signals(t, y, p, ip, d, w, r):
     t_in = ramp_value(d, ip[r + F.D_INLET_TEMPERATURE], t)
     w[ip[r + F.W_PRESSURE]] = press
     w[ip[r + F.W_TEMP_IN]] = t_in
-    w[ip[r + F.W_H_IN]] = h_of_pt(p, ip[IP_WATER], press, t_in)
+    w[ip[r + F.W_H_IN]] = props.h_of_pt(p, ip, press, t_in)
     w[ip[r + F.W_FLOW]] = ramp_value(d, ip[r + F.D_FLOW], t)
 
 

@@ -43,9 +43,8 @@ from nppsim.physics.heat_transfer import uo2_conductivity_k
 from nppsim.physics.point_kinetics import kinetics_rates
 from nppsim.physics.poisons import absorber_reactivity_k, chain_rates_k
 from nppsim.physics.reactivity import doppler_k, moderator_k, rod_worth_fraction_k
-from nppsim.plant._water_provisional import t_rho_drho
+from nppsim.plant import props
 from nppsim.plant.component import Component, Declarer
-from nppsim.plant.header import IP_WATER
 
 CODE = 1
 CLAD_DENSITY = 6550.0  # Zr-1%Nb density [kg/m3] (Zr alloys 6.55 g/cm3; IAEA-TECDOC-1496)
@@ -126,6 +125,7 @@ class F(IntEnum):
     W_NODE_RHO = 68
     W_NODE_DRHO = 69
     W_NODE_HEAT = 70
+    W_ENERGY_FUEL_CLAD = 71
 
 
 # scalar parameters, by position in the P_SCALARS block
@@ -260,14 +260,13 @@ def signals(t, y, p, ip, d, w, r):
     wt = ip[r + F.W_NODE_TEMP]
     wr = ip[r + F.W_NODE_RHO]
     wd = ip[r + F.W_NODE_DRHO]
-    woff = ip[IP_WATER]
     yh = ip[r + F.Y_H]
     weight = ip[r + F.P_WEIGHT]
     tmod = 0.0
     rmod = 0.0
     tcool_avg = 0.0
     for j in range(nn):
-        tj, rj, dj = t_rho_drho(p, woff, press, y[yh + j])
+        tj, rj, dj, _ = props.node(p, ip, press, y[yh + j])
         w[wt + j] = tj
         w[wr + j] = rj
         w[wd + j] = dj
@@ -362,8 +361,8 @@ def signals(t, y, p, ip, d, w, r):
             t_max = tc_j
     h_last = y[yh + nn - 1]
     h_out = (1.0 - bypass) * h_last + bypass * h_in
-    t_in, _, _ = t_rho_drho(p, woff, press, h_in)
-    t_out, _, _ = t_rho_drho(p, woff, press, h_out)
+    t_in = props.node(p, ip, press, h_in)[0]
+    t_out = props.node(p, ip, press, h_out)[0]
     w[ip[r + F.W_POWER_THERMAL]] = (p_prompt + p_decay) * p_nom
     w[ip[r + F.W_POWER_FISSION]] = p_prompt * p_nom
     w[ip[r + F.W_POWER_DECAY]] = p_decay * p_nom
@@ -387,11 +386,13 @@ def signals(t, y, p, ip, d, w, r):
     we = ip[r + F.W_ENERGY]
     for k in range(3):
         w[we + k] = y[ye + k] * p_nom
-    stored = 0.0
+    fuel_clad = 0.0
+    coolant = 0.0
     for j in range(nn):
-        stored += p[s + S_CAP_FUEL] * y[ytf + j] + p[s + S_CAP_CLAD] * y[ytc + j]
-        stored += p[s + S_MASS_COOLANT] * y[yh + j]
-    w[ip[r + F.W_ENERGY_STORED]] = stored
+        fuel_clad += p[s + S_CAP_FUEL] * y[ytf + j] + p[s + S_CAP_CLAD] * y[ytc + j]
+        coolant += p[s + S_MASS_COOLANT] * y[yh + j]
+    w[ip[r + F.W_ENERGY_STORED]] = fuel_clad + coolant
+    w[ip[r + F.W_ENERGY_FUEL_CLAD]] = fuel_clad
     reg = ip[r + F.I_REGULATING]
     nreg = ip[r + F.N_REG]
     zsum = 0.0
@@ -730,7 +731,10 @@ class Core(Component):
         """Full-power reference: feedback reference temperatures and rho_0 (critical at full
         power with the design's critical boron, banks at their full-power positions)."""
         d, sc = self.design, self.sc
-        th = self.thermal_steady(1.0, d.coolant.pressure.si, d.coolant.inlet_temperature.si, 1.0)
+        press = d.coolant.pressure.si
+        th = self.thermal_steady(
+            1.0, press, water.enthalpy_pt(press, d.coolant.inlet_temperature.si), 1.0
+        )
         sc[S_TF_REF] = float(self.weight @ th["temp_fuel"])
         sc[S_TMOD_REF] = float(self.weight @ th["temp_coolant"])
         sc[S_RHOMOD_REF] = float(self.weight @ th["rho_coolant"])
@@ -752,15 +756,27 @@ class Core(Component):
         return np.array([o[0] for o in out]), np.array([o[1] for o in out])
 
     def thermal_steady(
-        self, power: float, press: float, t_in: float, flow: float
+        self,
+        power: float,
+        press: float,
+        h_in: float,
+        flow: float,
+        tprops: Any = None,
     ) -> dict[str, np.ndarray]:
-        """Steady fuel, clad and coolant temperatures at relative thermal power ``power``
-        (IF97 coolant properties)."""
+        """Steady fuel, clad and coolant temperatures at relative thermal power ``power``.
+
+        ``tprops(press, h) -> (T, rho)`` gives the coolant properties (default IF97 through
+        CoolProp; the network passes its own tables so that the state is at rest in the kernel).
+        """
         sc = self.sc
         q = power * sc[S_P_NOM] * self.shape
         mdot_ch = (1 - sc[S_BYPASS]) * sc[S_MASS_FLOW_NOM] * flow
-        h = water.enthalpy_pt(press, t_in) + np.cumsum(q) / mdot_ch
-        t_cool, rho_cool = water.temperature_density_ph(press, h)
+        h = h_in + np.cumsum(q) / mdot_ch
+        if tprops is None:
+            t_cool, rho_cool = water.temperature_density_ph(press, h)
+        else:
+            tr = np.array([tprops(press, hj) for hj in h])
+            t_cool, rho_cool = tr[:, 0], tr[:, 1]
         tf = t_cool + 300.0
         tc = t_cool
         for _ in range(100):
@@ -897,6 +913,7 @@ class Core(Component):
             "energy", "J", 3, columns=["energy_prompt_j", "energy_decay_j", "energy_removed_j"]
         )
         b.signal("energy_stored", "J", columns="energy_stored_j")
+        b.signal("energy_fuel_clad", "J", description="heat stored in fuel and cladding")
         b.signal(
             "bank_position", "1", nbk, columns=[f"bank_position_{x}_frac" for x in self.bank_names]
         )
@@ -949,13 +966,15 @@ class Core(Component):
         d: np.ndarray,
         power: float,
         press: float,
-        t_in: float,
+        h_in: float,
         flow: float,
         boron: float | None,
+        tprops: Any = None,
     ) -> None:
-        """Fill the core's states for a steady state at relative power ``power`` (boron at the
-        design's critical value or ``boron``; criticality is then set by the caller)."""
-        th = self.thermal_steady(power, press, t_in, flow)
+        """Fill the core's states for a steady state at relative power ``power`` with inlet
+        enthalpy ``h_in`` [J/kg] (boron at the design's critical value or ``boron``; criticality is
+        then set by the caller)."""
+        th = self.thermal_steady(power, press, h_in, flow, tprops)
         st = net.states
         y[st[f"{self.name}.n"].slice] = power
         y[st[f"{self.name}.c"].slice] = power

@@ -1,8 +1,9 @@
 """Reactor protection as data: a table of trips and alarms evaluated by one component.
 
-Each row of the design's trip table names a signal (a recorded column or a component signal), a
-comparison (``above`` or ``below``) with a setpoint, an optional enabling condition (another signal
-above or below a threshold: low-pressure trips only at power, for example), a delay and an action.
+Each row of the design's trip table (and of its power-reduction table) names a signal (a recorded
+column or a component signal), a comparison (``above`` or ``below``) with a setpoint, an optional
+enabling condition (another signal above or below a threshold: low-pressure trips only at power,
+for example), a delay and its actions.
 Each row is an event function of the integrator,
 
 .. math:: g = \\pm\\left(\\frac{x}{x_{set}} - 1\\right)  \\quad (\\text{+ above, - below}),
@@ -12,7 +13,9 @@ so the crossing time is located to the integrator's tolerance. A row fires once 
 action runs after its delay. Actions: ``scram`` (reactor trip: the first-out is logged, every
 component with an ``on_reactor_trip`` handler acts, and the rods are released after the design's
 scram delay), ``alarm`` (logged only), and any protective action a component offers as an
-``on_protective_<action>`` method (isolation of the steam lines, a fast power reduction...).
+``on_protective_<action>`` method: ``fpr``, a fast power reduction to the row's target (the
+power controller's), the isolation of the steam lines (the steam generators' and the
+feedwater's). Rows with ``scram`` or ``fpr`` are disabled once the reactor has tripped.
 
 Nothing in control can block a trip: control components only receive ``on_reactor_trip``.
 """
@@ -46,8 +49,9 @@ class TripRow:
         ``"above"`` or ``"below"``.
     setpoint : float
         Setpoint in the signal's unit (SI).
-    action : str
-        ``"scram"``, ``"alarm"`` or a component's protective action.
+    actions : tuple of str
+        ``"scram"``, ``"alarm"``, ``"fpr"`` (a fast power reduction to ``target`` at ``rate``) or
+        a component's protective action, in order.
     delay : float
         Delay between the crossing and the action [s].
     enable_signal, enable_sense, enable_threshold : str, str, float
@@ -63,13 +67,15 @@ class TripRow:
     signal: str
     sense: str
     setpoint: float
-    action: str = "scram"
+    actions: tuple[str, ...] = ("scram",)
     delay: float = 0.0
     enable_signal: str = ""
     enable_sense: str = "above"
     enable_threshold: float = 0.0
     detail: str = ""
     scale: float = 1.0
+    target: float = 0.0
+    rate: float = 0.0
 
 
 class F(IntEnum):
@@ -163,7 +169,9 @@ class Protection(Component):
         b.param("enable_threshold", [r.enable_threshold for r in rows])
         b.param("enable_sense", [1.0 if r.enable_sense == "above" else -1.0 for r in rows])
         b.param("has_enable", [1.0 if r.enable_signal else 0.0 for r in rows])
-        b.param("is_scram", [1.0 if r.action == "scram" else 0.0 for r in rows])
+        b.param(
+            "is_scram", [1.0 if "scram" in r.actions or "fpr" in r.actions else 0.0 for r in rows]
+        )
         b.discrete("latched", np.zeros(nr), description="rows that have fired")
         b.discrete("tripped", 0.0, description="reactor tripped (latched)")
         b.discrete(
@@ -219,21 +227,32 @@ class Protection(Component):
 
     def _act(self, net: Any, t: float, y: np.ndarray, d: np.ndarray, row: TripRow):
         detail = self._detail(net, t, y, d, row)
-        if row.action == "scram":
-            return self.reactor_trip(net, t, y, d, row.name, detail)
-        if row.action == "alarm":
-            return y, d, [{"time_s": t, "kind": "alarm", "name": row.name, "detail": detail}]
         entries: list[dict[str, Any]] = []
-        for c in net.components:
-            handler = getattr(c, f"on_protective_{row.action}", None)
-            if handler is not None:
-                y, d, more = handler(net, t, y, d, row)
-                entries += more
-        if not entries and not any(
-            hasattr(c, f"on_protective_{row.action}") for c in net.components
-        ):
-            raise ValueError(f"trip table row {row.name!r}: no component offers {row.action!r}")
+        for action in row.actions:
+            if action == "scram":
+                y, d, more = self.reactor_trip(net, t, y, d, row.name, detail)
+            elif action == "alarm":
+                more = [{"time_s": t, "kind": "alarm", "name": row.name, "detail": detail}]
+            else:
+                more = []
+                for c in net.components:
+                    handler = getattr(c, f"on_protective_{action}", None)
+                    if handler is not None:
+                        y, d, extra = handler(net, t, y, d, row)
+                        more += extra
+            entries += more
         return y, d, entries
+
+    def check_actions(self, net: Any) -> None:
+        """Refuse a table row whose action no component offers."""
+        for row in self.rows:
+            for action in row.actions:
+                if action in ("scram", "alarm"):
+                    continue
+                if not any(hasattr(c, f"on_protective_{action}") for c in net.components):
+                    raise ValueError(
+                        f"trip table row {row.name!r}: no component offers the action {action!r}"
+                    )
 
     def reactor_trip(
         self, net: Any, t: float, y: np.ndarray, d: np.ndarray, name: str, detail: str

@@ -158,6 +158,33 @@ class RodControl(Component):
         d[net.d_index(f"{self.name}.setpoint_end")] = math.inf
         return []
 
+    def on_protective_fpr(self, net: Any, t: float, y: np.ndarray, d: np.ndarray, row: Any):
+        """A fast power reduction: the setpoint ramps to the row's target at its rate; rod
+        control goes automatic on power. Nothing happens if the reactor has tripped or the power
+        is already below the target."""
+        n = float(y[net.s_index("core.n")])
+        if d[net.d_index(f"{self.name}.mode")] == TRIPPED or n <= row.target:
+            return y, d, []
+        k = net.discrete[f"{self.name}.setpoint"].start
+        cur = float(ramp_value(d, k, t))
+        dur = max(cur - row.target, 0.0) / row.rate
+        d[k : k + 4] = (t, min(cur, n), t + dur, row.target)
+        d[net.d_index(f"{self.name}.setpoint_end")] = t + dur if dur > 0 else math.inf
+        d[net.d_index(f"{self.name}.mode")] = AUTO
+        d[net.d_index(f"{self.name}.error_mode")] = POWER_MODE
+        return (
+            y,
+            d,
+            [
+                {
+                    "time_s": t,
+                    "kind": "fast_power_reduction",
+                    "name": row.name,
+                    "detail": f"{row.detail}: power to {100 * row.target:.0f} %",
+                }
+            ],
+        )
+
     def on_setpoint_end(self, net: Any, t: float, y: np.ndarray, d: np.ndarray, k: int):
         """The setpoint ramp ended (a kink: the integrator restarts)."""
         return y, d, []
