@@ -7,9 +7,7 @@ last outcome written, the workers started and warmed (imports, compiled kernels,
 state), which is what a longer study pays per run. The end-to-end ratio, cluster start included,
 is printed too. The two datasets are checked to be the same (wall times aside).
 
-The study is the built-in ``turbine-trip-pressure`` (64 plant runs) once plant scenarios run on
-the new engine; until then a 64-run Latin hypercube of the core-model ``scram`` scenario (72 h,
-about half a second a run), and the output says so.
+The study is the built-in ``turbine-trip-pressure`` (64 runs of the plant's turbine trip).
 
 Run: ``python benchmarks/studies.py`` (on 2 cores; ``--repeats N`` takes the best of N).
 """
@@ -28,75 +26,15 @@ sys.path.insert(0, str(ROOT.parent / "shared" / "benchmarks"))
 
 from yardstick import yardstick_seconds  # noqa: E402
 
-from nppsim.studies import (  # noqa: E402
-    engine_can_run,
-    load_study,
-    parse_study,
-    read_runs,
-    run_study,
-)
-
-CORE_STUDY = """
-[study]
-name = "scram-feedback-64"
-title = "Scram and xenon peak: 64 runs over the feedback coefficients (benchmark stand-in)"
-scenario = "scram"
-
-[sampler]
-method = "latin-hypercube"
-samples = 64
-seed = 64
-
-[[parameters]]
-name = "doppler"
-design = "reactivity.doppler_coefficient"
-unit = "pcm/K"
-distribution = "uniform"
-low = -3.5
-high = -2.0
-
-[[parameters]]
-name = "moderator_density"
-design = "reactivity.moderator_density_coefficient"
-unit = "1/(g/cm3)"
-distribution = "uniform"
-low = 0.05
-high = 0.4
-
-[[metrics]]
-name = "xenon_peak"
-quantity = "reactivity_xenon"
-reduce = "min"
-unit = "pcm"
-
-[[metrics]]
-name = "final_fuel_temp"
-quantity = "temp_fuel_avg_k"
-reduce = "final"
-unit = "degC"
-"""
-
-
-def choose_study() -> tuple[object, str]:
-    """The study to time and a line saying which and why."""
-    ok, why = engine_can_run("turbine-trip")
-    if ok:
-        return load_study("turbine-trip-pressure"), "built-in turbine-trip-pressure (64 plant runs)"
-    import tomllib
-
-    st = parse_study(tomllib.loads(CORE_STUDY), None, CORE_STUDY)
-    return st, (
-        "core-scenario stand-in: 64 runs of scram (plant scenarios do not run on the new engine "
-        f"yet: {why}); rerun when the plant port lands for the turbine-trip figure"
-    )
+from nppsim.studies import load_study, read_runs, run_study  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=1, help="best of N for each worker count")
     args = ap.parse_args()
-    study, note = choose_study()
-    print(f"study: {note}", flush=True)
+    study = load_study("turbine-trip-pressure")
+    print("study: built-in turbine-trip-pressure (64 plant runs)", flush=True)
     print(
         f"cores: {len(os.sched_getaffinity(0))}, load average at start: {os.getloadavg()[0]:.2f}",
         flush=True,

@@ -36,13 +36,13 @@ def test_turbine_trip_study_on_a_local_and_an_external_cluster(plant_engine, tmp
     df = read_runs(local)
     assert len(df) == 64
     assert (df["status"] == "completed").all(), df.loc[df["status"] != "completed", "message"]
-    # a turbine trip from full power trips the reactor and raises the primary pressure above its
-    # nominal value, but not to where the pressurizer safety valves are fully open
+    # above 75 % power a turbine trip trips the reactor at once; the primary then cools: its
+    # pressure falls below nominal and never reaches the high-pressure trip setpoint
     design = load_study("turbine-trip-pressure").design
     nominal = design.coolant.pressure.si / 1e6
-    safety = design.pressurizer.safety_full_pressure.si / 1e6
-    assert df["tripped"].all()
-    assert (df["peak_pressure"] > nominal).all() and (df["peak_pressure"] < safety).all()
+    assert df["tripped"].all() and (df["trip_time"] == 60.0).all()
+    assert (df["min_pressure"] < nominal).all()
+    assert (df["peak_pressure"] < design.protection.high_primary_pressure.si / 1e6).all()
     cluster = ExternalCluster(2, tmp_path)
     try:
         ext = tmp_path / "external"
@@ -53,11 +53,14 @@ def test_turbine_trip_study_on_a_local_and_an_external_cluster(plant_engine, tmp
     pd.testing.assert_frame_equal(
         _deterministic(df), _deterministic(read_runs(ext)), check_exact=True
     )
-    # more spray capacity cannot raise the peak pressure (all else equal)
-    g = df.groupby(["pump_inertia", "bru_k_capacity"])
-    for _, sub in g:
-        p = sub.sort_values("spray_capacity")["peak_pressure"].to_numpy()
-        assert (p[1:] <= p[:-1] + 1e-3).all()
+    # more steam dump capacity cannot raise the peak steam pressure (all else equal), and the
+    # smallest BRU-K needs the BRU-A more often than the largest
+    for _, sub in df.groupby(["pump_inertia", "spray_capacity"]):
+        p = sub.sort_values("bru_k_capacity")["peak_steam_pressure"].to_numpy()
+        assert (p[1:] <= p[:-1] + 1e-4).all()
+    small = df[df["bru_k_capacity"] == 2400]["bru_a_open_time"].notna().sum()
+    large = df[df["bru_k_capacity"] == 4200]["bru_a_open_time"].notna().sum()
+    assert small >= large
 
 
 def test_rcp_trip_study_reduced(plant_engine, tmp_path):
@@ -72,7 +75,8 @@ def test_rcp_trip_study_reduced(plant_engine, tmp_path):
     df = read_runs(out)
     assert (df["status"] == "completed").all(), df["message"].tolist()
     assert all(math.isfinite(x) for x in df["final_power"])
-    # the fast power reduction takes the reactor to about two thirds of full power
-    assert df["final_power"].between(40.0, 90.0).all()
+    # the fast power reduction takes the reactor to about two thirds of full power, no trip
+    assert df["final_power"].between(60.0, 75.0).all()
+    assert not df["tripped"].any()
     s = summarize(out)
     assert "final_power" in s.indices
