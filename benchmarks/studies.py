@@ -42,6 +42,7 @@ def main() -> None:
     ys = yardstick_seconds()
     print(f"yardstick wall: {ys:.3f}", flush=True)
     best: dict[int, tuple[float, float, float]] = {}
+    cpu_per_run: dict[int, float] = {}
     frames = {}
     with tempfile.TemporaryDirectory() as tmp:
         # 1 and 2 workers alternate, so that a change of the machine's other load between
@@ -54,6 +55,7 @@ def main() -> None:
                 wall = time.perf_counter() - t0
                 if report.ran != 64 or report.failed:
                     raise SystemExit(f"benchmark study did not run cleanly: {report}")
+                cpu_per_run[n] = min(cpu_per_run.get(n, float("inf")), report.worker_cpu_s / 64)
                 prev = best.get(n, (float("inf"), float("inf"), 0.0))
                 cpu_share = report.worker_cpu_s / (n * report.compute_s)
                 best[n] = (
@@ -70,6 +72,10 @@ def main() -> None:
             f"({compute / ys:.1f} yardstick units); each worker got {100 * share:.0f} % of a core",
             flush=True,
         )
+    print(
+        f"worker CPU time per run: 1 worker {cpu_per_run[1]:.3f} s, 2 workers "
+        f"{cpu_per_run[2]:.3f} s (equal: running two at once adds no work per run)"
+    )
     same = frames[1].equals(frames[2])
     print(f"datasets of 1 and 2 workers identical (wall times aside): {'yes' if same else 'NO'}")
     print(f"study speed-up, 2 workers over 1: {best[1][1] / best[2][1]:.2f}")
