@@ -74,7 +74,7 @@ def main() -> None:
         )
     print(
         f"worker CPU time per run: 1 worker {cpu_per_run[1]:.3f} s, 2 workers "
-        f"{cpu_per_run[2]:.3f} s (equal: running two at once adds no work per run)"
+        f"{cpu_per_run[2]:.3f} s (alike if running two at once adds no work per run)"
     )
     same = frames[1].equals(frames[2])
     print(f"datasets of 1 and 2 workers identical (wall times aside): {'yes' if same else 'NO'}")
