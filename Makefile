@@ -54,6 +54,7 @@ benchmark: install
 	$(PY) benchmarks/validation_cases.py
 	$(PY) benchmarks/programme.py
 	$(PY) benchmarks/server.py
+	$(PY) benchmarks/studies.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache
