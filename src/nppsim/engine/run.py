@@ -89,12 +89,17 @@ class RunResult:
 
 
 def inputs_hash(scenario: Scenario, design: Design, solver: SolverOptions | None = None) -> str:
-    """SHA-256 of what a run depends on: scenario as read, design (overrides applied), solver."""
+    """SHA-256 of what a run depends on: scenario as read, design (overrides applied), solver,
+    and the hash of nppsim's sources (:func:`nppsim._jit.source_hash`)."""
+    from nppsim._jit import source_hash
+
     blob = json.dumps(
         {
             "scenario": scenario.raw,
             "design": design.model_dump(mode="json", exclude={"path"}),
             "solver": (solver or SolverOptions()).model_dump(),
+            # the model's code: a study rerun after the model changed recomputes its runs
+            "code": source_hash(),
         },
         sort_keys=True,
         default=str,
