@@ -67,6 +67,17 @@ def test_every_shipped_case_passes(path):
     assert len(outcome.rows) == n_expected
     assert max(r[3] for r in outcome.rows) == outcome.worst_rel_error
     assert outcome.plot and outcome.plot["curves"]
+    # the production path: run for the kinds that have one, or said not to represent the case
+    pr = outcome.production
+    if data["kind"] == "decay_heat":
+        assert pr is None
+    elif data["kind"] == "xenon_shutdown" or (
+        data["reactivity"]["shape"] in ("step", "ramp") and "feedback" not in data
+    ):
+        assert pr is not None and pr.status == "pass", pr
+        assert pr.rows and pr.worst_rel_error <= pr.rtol
+    else:
+        assert pr is not None and pr.status == "n/a" and pr.note
 
 
 def test_bad_files_fail_with_reasons_and_the_others_run(tmp_path):
