@@ -250,7 +250,10 @@ def test_cli_exit_code_and_last_line(tmp_path, monkeypatch):
 
     (extra / "bad.json").write_text("{not json", encoding="utf-8")
     report = tmp_path / "report"
-    result = runner.invoke(_app(), ["validate", "--cases", str(extra), "--report", str(report)])
+    # the production path is exercised above and in test_production_path.py: not again here
+    result = runner.invoke(
+        _app(), ["validate", "--cases", str(extra), "--report", str(report), "--no-production"]
+    )
     assert result.exit_code == 1
     assert result.output.rstrip("\n").splitlines()[-1] == f"{n_total} passed, 1 failed"
     assert written == [report]
