@@ -6,8 +6,8 @@ For each scenario it prints
   defaults (compiled BDF, rtol 1e-6), best of ``--repeats`` runs; building the model and its
   steady state is excluded;
 * ``yardstick units <scenario>: <number>``: that wall time divided by the wall time of
-  ``../shared/benchmarks/yardstick.py`` measured in the same run (machines here differ fourfold
-  in speed; the ratio much less);
+  ``../shared/benchmarks/yardstick.py`` measured in the same run, just before the scenario
+  (machines here differ fourfold in speed; the ratio much less);
 * ``scipy BDF <scenario>: ...``: the same model under SciPy's BDF (``SolverOptions(backend=
   "scipy")``), side by side with the compiled figures (``--no-scipy`` skips it: minutes);
 * ``deviation <scenario> (<backend>): ...``: the largest deviation of key quantities from a
@@ -111,11 +111,12 @@ def bench(
     names: Sequence[str], keys, repeats: int = 2, scipy: bool = True, accuracy: bool = True
 ) -> None:
     """Print the figures of the module docstring for the named scenarios."""
-    y_s = yardstick_seconds()
-    print(f"yardstick wall: {y_s:.3f} s", flush=True)
     for name in names:
         spec = RunSpec(scenario=name)
         duration = spec.resolve()[0].duration
+        # the yardstick next to each scenario: on a shared machine the load drifts within a run
+        y_s = yardstick_seconds()
+        print(f"yardstick wall ({name}): {y_s:.3f} s", flush=True)
         wall = advance_wall(spec, repeats)
         print(f"real-time factor {name}: {duration / wall:.0f}", flush=True)
         print(f"yardstick units {name}: {wall / y_s:.3g}", flush=True)
