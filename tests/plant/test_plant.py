@@ -71,7 +71,7 @@ def test_three_pump_steady_state_has_reverse_flow_in_the_idle_loop(plant):
 
 def test_bad_steady_state_inputs(plant):
     with pytest.raises(InputError, match=r"initial\.power"):
-        plant.steady_state(0.05)
+        plant.steady_state(1.05)  # 0 % (hot zero power) to 100 %
     with pytest.raises(InputError, match=r"initial\.pumps_off"):
         plant.steady_state(0.5, pumps_off=(5,))
     with pytest.raises(InputError, match=r"initial\.pumps_off"):

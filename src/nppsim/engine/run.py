@@ -110,17 +110,17 @@ def inputs_hash(scenario: Scenario, design: Design, solver: SolverOptions | None
 def build(spec: RunSpec) -> tuple[Any, Any]:
     """The model at its steady state and a simulation of the scenario (not yet advanced)."""
     from nppsim.engine.simulation import Simulation
-    from nppsim.plant.model import Model
+    from nppsim.plant.model import DesignView, Model
 
     sc, design = spec.resolve()
+    # the scenario was checked against its own design; the run's design (another file, or
+    # overrides) may have fewer pumps, other banks or other ranges: check its events again
+    view = DesignView(design, sc.scenario.model)
+    for i, ev in enumerate(sc.events):
+        ev.action.check(view, f"events[{i}].", sc.path or None)
     model = Model(design, sc.scenario.model)
     ini = sc.initial
-    kw: dict[str, Any] = {
-        "boron": ini.boron,
-        "rod_control": ini.rod_control,
-        "boron_control": ini.boron_control,
-        "file": sc.path or None,
-    }
+    kw: dict[str, Any] = {**ini.steady_state_options(), "file": sc.path or None}
     if sc.scenario.model == "plant":
         kw["pumps_off"] = tuple(ini.pumps_off)
     y0, d0 = model.steady_state(ini.power, ini.critical, **kw)
