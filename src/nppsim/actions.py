@@ -32,7 +32,7 @@ from nppsim.errors import InputError
 from nppsim.units import TIME_UNITS, parse_quantity
 
 if TYPE_CHECKING:
-    from nppsim.plant.model import DesignView as Model
+    from nppsim.plant.design_view import DesignView as Model
 
 MAX_TIME = 30 * 86400.0  # [s] a month of simulated time is the longest scenario accepted
 

@@ -21,6 +21,7 @@ from nppsim.plant.components.boundary import Boundary
 from nppsim.plant.components.core import Core
 from nppsim.plant.components.protection import Protection, TripRow
 from nppsim.plant.components.rod_control import AUTO, MANUAL, RodControl
+from nppsim.plant.components.validity import Validity, core_rows, plant_rows
 from nppsim.plant.dynamics import CoreDesign, core_design
 from nppsim.plant.network import Network
 
@@ -69,6 +70,7 @@ def core_network(design: Design | CoreDesign) -> Network:
         ),
         Protection("protection", core_trip_rows(design), design.rods.scram_delay.si),
     ]
+    comps.append(Validity("validity", core_rows(design.core.axial_nodes)))
     conn = {
         "core.pressure": "boundary.pressure",
         "core.h_in": "boundary.h_in",
@@ -711,6 +713,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
             },
         )
     )
+    comps.append(Validity("validity", plant_rows(nl, ns, core.n_nodes)))
     conn = {
         "core.pressure": "pressurizer.pressure",
         "core.h_in": "lower_plenum.h",
