@@ -26,10 +26,11 @@ nitrogen enters the primary). The gas expands polytropically,
 adiabatic), and the check valve opens when the gas pressure plus the water's static head exceeds
 the primary pressure; the flow is the orifice law of the line,
 
-.. math:: \dot m = \dot m_R \sqrt{\Delta p^+/\Delta p_R}, \qquad
+.. math:: \dot m = y(\Delta p)\,\dot m_R \sqrt{\Delta p^+/\Delta p_R}, \qquad
     \Delta p = p_{gas} + \rho g \Delta z - p_1,
 
-regularised near zero (the valve's cracking pressure is a few kPa).
+times the lift of the check valve, which opens smoothly over a few kPa around its cracking
+pressure (about 20 kPa).
 
 References: Todreas & Kazimi, *Nuclear Systems I*, 2nd ed. (2012), ch. 1 and 6 (emergency core
 cooling, accumulators); I. E. Idelchik, *Handbook of Hydraulic Resistance*, 3rd ed. (1994) (line
@@ -146,7 +147,8 @@ def accumulator_flow(
     p_primary: float,
     rated_flow: float,
     dp_rated: float,
-    cracking: float = 2e3,
+    cracking: float = 20e3,
+    width: float = 2e3,
 ) -> float:
     """Flow out of a hydro-accumulator through its check valve [kg/s].
 
@@ -161,12 +163,17 @@ def accumulator_flow(
     rated_flow, dp_rated : float
         The line's flow [kg/s] at a pressure difference [Pa] (orifice law).
     cracking : float
-        Width over which the check valve opens [Pa].
+        Cracking pressure of the check valve [Pa]: it opens when the pressure difference
+        exceeds it (check valves crack at some 10-30 kPa).
+    width : float
+        Width over which it opens [Pa]: its lift is 0.5 (1 + tanh((dp - cracking)/width)), so
+        a few widths below the cracking pressure it passes nothing.
 
     Returns
     -------
     float
         Flow into the primary [kg/s], >= 0.
     """
-    dp = smooth_positive(p_gas + static_head - p_primary, cracking)
-    return orifice_flow(dp, rated_flow, dp_rated)
+    dp = p_gas + static_head - p_primary
+    lift = 0.5 * (1.0 + math.tanh((dp - cracking) / width))
+    return lift * orifice_flow(max(dp, 0.0), rated_flow, dp_rated)
