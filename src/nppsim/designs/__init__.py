@@ -250,6 +250,7 @@ class CoreControl(_Section):
     steam_generators: SteamGeneratorControl | None = None
     turbine: TurbineControl | None = None
     steam_dump: SteamDumpControl | None = None
+    boron: BoronSystem | None = None  # the make-up system's boron control (plant)
 
 
 class Protection(_Section):
@@ -333,6 +334,9 @@ class Design(_Section):
     pressurizer: Pressurizer | None = None
     steam_generators: SteamGenerators | None = None
     turbine: Turbine | None = None
+    # emergency power and emergency core cooling (plant, primary side)
+    electrical: Electrical | None = None
+    emergency_cooling: EmergencyCooling | None = None
     poisons: Poisons | None = None
     decay_heat: DecayHeat | None = None
     path: str = ""
@@ -551,6 +555,9 @@ def load_design(name_or_path: str | Path) -> Design:
 # The plant sections are defined in their own module, which builds on the types above; resolve the
 # forward references of CoreControl and Design to them now.
 from nppsim.designs.plant_sections import (  # noqa: E402
+    BoronSystem,
+    Electrical,
+    EmergencyCooling,
     PlantProtection,
     Pressurizer,
     PressurizerControl,
