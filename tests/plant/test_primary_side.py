@@ -152,5 +152,5 @@ def test_pressurizer_models_are_a_design_option(v446):
         "pressurizer.contents[mass]",
         "pressurizer.contents[energy]",
     ]
-    with pytest.raises(InputError, match="pressurizer.model = 'three_region'"):
+    with pytest.raises(InputError, match=r"pressurizer\.model = 'three_region'"):
         v446.with_overrides({"pressurizer.model": "three_region"})

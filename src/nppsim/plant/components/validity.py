@@ -191,8 +191,8 @@ class Validity(Component):
         return y, d, [self.entry(net, t, y, d, k)]
 
     def violated(self, net: Any, t: float, y: np.ndarray, d: np.ndarray) -> list[int]:
-        """Rows outside the range at ``(t, y)`` (strictly: a limit itself is inside; at a steady state: a state a run cannot start
-        from), latched ones excepted."""
+        """Rows outside the range at ``(t, y)``, latched ones excepted (at a steady state: a
+        state a run cannot start from). Strictly outside: a limit itself is inside the range."""
         g = net.roots(t, y, d)[self.rec("G_ROWS") : self.rec("G_ROWS") + len(self.rows)]
         return [k for k in range(len(self.rows)) if g[k] > 0.0]
 
