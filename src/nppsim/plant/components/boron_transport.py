@@ -6,10 +6,11 @@ leg) and of the upper and lower plenums. The core channel's concentration is the
 (``core.boron``, which its reactivity uses); this component gives its rate,
 ``m_ch (C_lower - C_core) / M_core`` with M_core the channel's water, sum rho_j V_j of its nodes
 (the water the balance counts; the channel's fixed mass of its energy equation differs by a
-fraction of a per cent, which lost boron in a feed and bleed). Every node is well mixed and fed upwind, exactly like its
-enthalpy (:mod:`nppsim.physics.boron`): each node lists its streams (a flow signal times a factor,
-entering when positive, with the concentration of a source node). The surge, make-up, let-down
-and injections are added in the pressurizer's closure, which knows the surge.
+fraction of a per cent, which lost boron in a feed and bleed). Every node is well mixed and fed
+upwind, exactly like its enthalpy (:mod:`nppsim.physics.boron`): each node lists its streams (a
+flow signal times a factor, entering when positive, with the concentration of a source node).
+The surge, make-up, let-down and injections are added in the pressurizer's closure, which knows
+the surge.
 
 **Feed and bleed.** The boron controller's rate of change (automatic: the regulating banks'
 position; manual: an operator's boration or dilution) is turned into a flow of clean water or of
