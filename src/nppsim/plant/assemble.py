@@ -787,6 +787,7 @@ def primary_nodes(design: Design, data: PlantData, core: Core) -> tuple[list[Pri
         bs.concentrate.si if bs else 0.0,
         bs.feed_max_flow.si if bs else 0.0,
         m_core * core.n_nodes,
+        v_core,
     ]
     transport = BoronTransport(
         bt,
@@ -795,6 +796,7 @@ def primary_nodes(design: Design, data: PlantData, core: Core) -> tuple[list[Pri
         core_source=conc("lower_plenum"),
         data=b_data,
         links={"rate": "boron.rate", "core_flow": "core.flow_channel", "core_boron": "core.boron"},
+        core_rho=[f"{core.name}.node_rho[{j}]" for j in range(core.n_nodes)],
     )
     return nodes, transport
 
