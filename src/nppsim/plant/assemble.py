@@ -721,7 +721,7 @@ def electric_supply(ps: Any) -> Any:
     )
 
 
-def primary_nodes(design: Design, data: PlantData, core: Core) -> tuple[list[PrimaryNode], Any]:
+def primary_nodes(design: CoreDesign, data: PlantData, core: Core) -> tuple[list[PrimaryNode], Any]:
     """Every primary node in the closure's order (each loop's nodes, upper and lower plenum, the
     core's channel nodes) and the boron transport over them, wired from the same topology as the
     enthalpies (:mod:`nppsim.plant.components.boron_transport`)."""
