@@ -21,6 +21,7 @@ from nppsim.plant.components.boundary import Boundary
 from nppsim.plant.components.core import Core
 from nppsim.plant.components.protection import Protection, TripRow
 from nppsim.plant.components.rod_control import AUTO, MANUAL, RodControl
+from nppsim.plant import passive
 from nppsim.plant.network import Network
 
 
@@ -124,6 +125,12 @@ def core_steady_state(
 
 
 # -- the whole plant ---------------------------------------------------------------------------
+def is_integral(design: Design) -> bool:
+    """Whether the design is an integral PWR (``[primary] layout = "integral"``)."""
+    pr = getattr(design, "primary", None)
+    return pr is not None and getattr(pr, "layout", "loop") == "integral"
+
+
 def _resolve(design: Design, ref: Any, file: str | None, where: str) -> float:
     """A table setpoint: a [protection] name, a dotted design path, "1/name", or a number."""
     from nppsim.designs import Quantity
@@ -290,6 +297,10 @@ def plant_network(design: Design) -> tuple[Network, PlantData]:
     from nppsim.plant.components.pump import Pump
     from nppsim.plant.components.summary import Summary
 
+    if is_integral(design):  # the integral layout has its own assembly
+        from nppsim.plant.integral import integral_network
+
+        return integral_network(design)
     data = PlantData(design)
     ps = data.ps
     nl, ns = data.n_loops, data.n_sg_nodes
@@ -442,6 +453,14 @@ def plant_network(design: Design) -> tuple[Network, PlantData]:
         )
     mk, sp, su = pr.makeup_loop, pr.spray_loop, pr.surge_line_loop
     makeup_node = (mk - 1) * (ns + 2) + ns + 1
+    # passive injection (HA-2), where the design has it: it enters with the make-up
+    ha2 = passive.second_stage_accumulators(
+        design,
+        node=(f"loop{mk}.h[cold]", f"loop{mk}.h_cold", f"loop{mk}.rho_cold", data.v_loop[-1]),
+        makeup="makeup.output",
+    )
+    if ha2 is not None:
+        comps.append(ha2)
     comps.append(
         pz.Pressurizer(
             "pressurizer",
@@ -454,7 +473,7 @@ def plant_network(design: Design) -> tuple[Network, PlantData]:
                 "spray_dp": f"pump{sp}.dp",
                 "surge_h": f"loop{su}.h_hot",
                 "spray_h": f"loop{sp}.h_cold",
-                "makeup": "makeup.output",
+                "makeup": "ha2.makeup_total" if ha2 is not None else "makeup.output",
                 "makeup_h": f"loop{mk}.h_cold",
                 "offsite": "electric.offsite",
             },
@@ -496,6 +515,7 @@ def plant_network(design: Design) -> tuple[Network, PlantData]:
                 },
             )
         )
+    comps += passive.heat_removal_trains(design, nl)  # PHRS, where the design has it
     comps.append(
         ctl.Controller(
             "turbine_control",
@@ -627,6 +647,7 @@ def plant_network(design: Design) -> tuple[Network, PlantData]:
                 "core_energy": "core.energy[0]",
                 "fuel_clad": "core.energy_fuel_clad",
             },
+            passive=passive.balance_heats(comps),
         )
     )
     conn = {
@@ -712,6 +733,20 @@ def plant_steady_state(
     from nppsim.physics import steam_generator, turbine
     from nppsim.plant.components.circuit import GRAVITY
 
+    if is_integral(data.design):  # the integral layout has its own steady state
+        from nppsim.plant.integral import integral_steady_state
+
+        return integral_steady_state(
+            net,
+            data,
+            power,
+            critical,
+            boron=boron,
+            rod_control=rod_control,
+            boron_control=boron_control,
+            pumps_off=pumps_off,
+            file=file,
+        )
     ps, design = data.ps, data.design
     nl, ns = data.n_loops, data.n_sg_nodes
     core: Core = net.by_name["core"]  # type: ignore[assignment]
@@ -924,6 +959,7 @@ def plant_steady_state(
     d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL
     d[net.d_index(f"{rods.name}.pressure_setpoint")] = p_hdr
     d[net.d_index("boron.mode")] = 0.0 if boron_control == "auto" else BORON_MANUAL
+    passive.initial_state(net, y)
     core.make_critical(net, y, d, critical, file)
     w_all = net.signal_vector(0.0, y, d)
     d[net.d_index("balance.stored0")] = w_all[net.w_index("balance.stored")]

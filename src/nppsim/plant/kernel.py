@@ -39,12 +39,16 @@ from nppsim.plant.components import controller as _ctl
 from nppsim.plant.components import core as _core
 from nppsim.plant.components import electric as _electric
 from nppsim.plant.components import feedwater as _feed
+from nppsim.plant.components import gas_pressurizer as _gpz
 from nppsim.plant.components import loop as _loop
+from nppsim.plant.components import once_through_sg as _otsg
+from nppsim.plant.components import passive_heat_removal as _phrs
 from nppsim.plant.components import plenum as _plenum
 from nppsim.plant.components import pressurizer as _pzr
 from nppsim.plant.components import protection as _protection
 from nppsim.plant.components import pump as _pump
 from nppsim.plant.components import rod_control as _rods
+from nppsim.plant.components import second_stage_accumulators as _ha2
 from nppsim.plant.components import steam_generator as _sg
 from nppsim.plant.components import summary as _summary
 from nppsim.plant.components import turbine as _turbine
@@ -87,6 +91,10 @@ KINDS = {
     _feed.CODE: "feedwater",
     _summary.CODE: "summary",
     _balance.CODE: "balance",
+    _phrs.CODE: "passive_heat_removal",
+    _ha2.CODE: "second_stage_accumulators",
+    _otsg.CODE: "once_through_sg",
+    _gpz.CODE: "gas_pressurizer",
 }
 
 
@@ -102,6 +110,10 @@ def _early_phase(t, y, p, ip, d, w):
             _sg.early(t, y, p, ip, d, w, r)
         elif code == _turbine.CODE:
             _turbine.early(t, y, p, ip, d, w, r)
+        elif code == _otsg.CODE:
+            _otsg.early(t, y, p, ip, d, w, r)
+        elif code == _gpz.CODE:
+            _gpz.early(t, y, p, ip, d, w, r)
 
 
 @njit
@@ -112,6 +124,8 @@ def _closure_phase(t, y, p, ip, d, w, dydt):
         r = ip[base + 2 * s + 1]
         if code == _pzr.CODE:
             _pzr.closure(t, y, p, ip, d, w, dydt, r)
+        elif code == _gpz.CODE:
+            _gpz.closure(t, y, p, ip, d, w, dydt, r)
 
 
 @njit
@@ -154,6 +168,14 @@ def _signals_phase(t, y, p, ip, d, w):
             _summary.signals(t, y, p, ip, d, w, r)
         elif code == _balance.CODE:
             _balance.signals(t, y, p, ip, d, w, r)
+        elif code == _phrs.CODE:
+            _phrs.signals(t, y, p, ip, d, w, r)
+        elif code == _ha2.CODE:
+            _ha2.signals(t, y, p, ip, d, w, r)
+        elif code == _otsg.CODE:
+            _otsg.signals(t, y, p, ip, d, w, r)
+        elif code == _gpz.CODE:
+            _gpz.signals(t, y, p, ip, d, w, r)
 
 
 @njit
@@ -196,6 +218,14 @@ def _derivatives_phase(t, y, p, ip, d, w, dydt):
             _summary.derivatives(t, y, p, ip, d, w, dydt, r)
         elif code == _balance.CODE:
             _balance.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _phrs.CODE:
+            _phrs.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _ha2.CODE:
+            _ha2.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _otsg.CODE:
+            _otsg.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _gpz.CODE:
+            _gpz.derivatives(t, y, p, ip, d, w, dydt, r)
 
 
 @njit

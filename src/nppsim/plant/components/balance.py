@@ -57,6 +57,10 @@ class F(IntEnum):
     W_MASS = 24
     W_MASS_BOUNDARY = 25
     W_PUMPS = 26
+    Y_PASSIVE = 27
+    N_PASSIVE = 28
+    I_PASSIVE = 29
+    P_PASSIVE_SIGN = 30
 
 
 B_P_NOM, B_P_REF = 0, 1
@@ -88,7 +92,8 @@ def signals(t, y, p, ip, d, w, r):
     for k in range(6):
         e[k] = y[ye + k] * p_nom
     ce = ip[r + F.IN_CORE_ENERGY]
-    e_in = w[ce] + w[ce + 1] + e[0] + e[1] + e[3] + e[5]
+    # heats of passive systems across the boundary (signed: + into the plant's water)
+    e_in = w[ce] + w[ce + 1] + e[0] + e[1] + e[3] + e[5] + y[ip[r + F.Y_PASSIVE]] * p_nom
     e_out = e[2] + e[4]
     mass, energy = _inventory(y, p, ip, r)
     pz = ip[r + F.I_PZR]
@@ -126,6 +131,12 @@ def derivatives(t, y, p, ip, d, w, dydt, r):
     dydt[ye + 4] = sg_out / p_nom
     dydt[ye + 5] = w[ip[r + F.IN_FEED]] / p_nom
     dydt[ip[r + F.Y_MASS]] = w[ip[r + F.IN_MASS]]
+    q = 0.0
+    ps = ip[r + F.I_PASSIVE]
+    sg = ip[r + F.P_PASSIVE_SIGN]
+    for i in range(ip[r + F.N_PASSIVE]):
+        q += p[sg + i] * w[ip[ps + i]]
+    dydt[ip[r + F.Y_PASSIVE]] = q / p_nom
 
 
 class Balance(Component):
@@ -147,8 +158,11 @@ class Balance(Component):
         nodes: list[tuple[str, float]],
         pzr: str,
         links: dict[str, str],
+        passive: list[tuple[str, float]] | None = None,
     ) -> None:
         super().__init__(name)
+        # heats of passive systems crossing the boundary: (signal [W], +1 into the water or -1)
+        self.passive = list(passive or [])
         self.scalars = np.array([p_nom, p_ref])
         self.pump_heat, self.sg_out, self.sg_energy = pump_heat, sg_out, sg_energy
         self.nodes = nodes
@@ -172,6 +186,16 @@ class Balance(Component):
             description="boundary energy integrals (full-power seconds)",
         )
         b.state("mass", 1, "kg", 1.0, description="primary mass crossing the boundary")
+        b.state(
+            "passive",
+            1,
+            "s",
+            1e-5,
+            description="energy of passive systems crossing the boundary (full-power seconds)",
+        )
+        b.count("passive", len(self.passive))
+        b.signal_refs("passive", [x for x, _ in self.passive])
+        b.param("passive_sign", [sg for _, sg in self.passive] or [0.0])
         b.param("scalars", self.scalars, description="P_nom, reference pressure")
         b.count("pumps", len(self.pump_heat))
         b.signal_refs("pump_heat", self.pump_heat)
@@ -204,3 +228,4 @@ class Balance(Component):
             ),
         )
         b.depends("mass", ("port:mass",))
+        b.depends("passive", ("refs:passive",))
