@@ -112,6 +112,9 @@ class Action(BaseModel):
     operator: ClassVar[bool] = True
 
     kind: str = ""  # each subclass narrows it to its Literal
+    #: what the action needs of a design (nppsim.designs.features): a steam-line break needs a
+    #: horizontal steam generator, a boron change soluble boron
+    requires: ClassVar[dict[str, Any]] = {}
 
     def check(self, model: Model, where: str = "", file: str | None = None) -> None:
         """Checks that depend on the design (names the field as ``where``.field)."""
@@ -120,6 +123,17 @@ class Action(BaseModel):
             raise InputError(
                 file, f"{where}kind", self.kind, f"an action for the {allowed} model only"
             )
+        if self.requires:
+            from nppsim.designs.features import features, unmet
+
+            miss = unmet(self.requires, features(model.design))
+            if miss:
+                raise InputError(
+                    file,
+                    f"{where}kind",
+                    self.kind,
+                    f"not on {model.design.name}: the action " + "; ".join(miss),
+                )
 
     def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
         """Act at time ``t`` [s] on state ``y`` and discrete state ``d`` (copies)."""
@@ -224,6 +238,7 @@ class BoronChange(Action):
 
     kind: Literal["boron"] = "boron"
     label: ClassVar[str] = "Borate or dilute"
+    requires: ClassVar[dict[str, Any]] = {"soluble_boron": True}
     target: Boron
     rate: BoronRate
 
@@ -419,6 +434,7 @@ class SteamLineBreak(_PlantAction):
 
     kind: Literal["steam_line_break"] = "steam_line_break"
     label: ClassVar[str] = "Steam-line break"
+    requires: ClassVar[dict[str, Any]] = {"steam_generator": "horizontal"}
     operator: ClassVar[bool] = False
     sg: int = Field(ge=1, le=8)
     area: Area

@@ -46,10 +46,17 @@ def _fmt_duration(s: float) -> str:
 
 
 @app.command("scenarios")
-def scenarios_cmd() -> None:
-    """List the built-in scenarios, one line each."""
+def scenarios_cmd(
+    design: str | None = typer.Option(
+        None, "--design", help="list the scenarios that apply to this design (name or TOML)"
+    ),
+) -> None:
+    """List the built-in scenarios, one line each (with --design: those that apply to it)."""
     from nppsim.scenarios import list_scenarios
 
+    if design is not None:
+        _scenarios_for_design(design)
+        return
     table = Table(show_header=True, header_style="bold")
     table.add_column("scenario", no_wrap=True)
     table.add_column("duration", justify="right")
@@ -58,6 +65,27 @@ def scenarios_cmd() -> None:
     for sc in list_scenarios():
         table.add_row(sc.name, _fmt_duration(sc.duration), sc.scenario.design, sc.scenario.title)
     console.print(table)
+
+
+def _scenarios_for_design(design: str) -> None:
+    """``nppsim scenarios --design NAME``: which built-in scenarios apply, and why not."""
+    from nppsim.designs import load_design
+    from nppsim.scenarios import applies_to, list_scenarios
+
+    d = load_design(design)
+    table = Table(show_header=True, header_style="bold", title=f"scenarios for {d.name}")
+    table.add_column("scenario", no_wrap=True)
+    table.add_column("duration", justify="right")
+    table.add_column("applies")
+    table.add_column("what happens / why not", overflow="fold")
+    for sc in list_scenarios():
+        why = applies_to(sc, d)
+        if why:
+            table.add_row(sc.name, _fmt_duration(sc.duration), "no", escape("; ".join(why)))
+        else:
+            table.add_row(sc.name, _fmt_duration(sc.duration), "yes", escape(sc.scenario.title))
+    console.print(table)
+    console.print(f"run one with: nppsim run SCENARIO --design {d.name}")
 
 
 @designs_app.callback()
@@ -132,12 +160,17 @@ def run_cmd(
     out: Path | None = typer.Option(
         None, "--out", help="output folder (default runs/<scenario>-<timestamp>/)"
     ),
+    design: str | None = typer.Option(
+        None, "--design", help="run on this design instead of the scenario's (name or TOML)"
+    ),
 ) -> None:
     """Run a scenario; write timeseries.parquet, run.json and overview.png."""
     from nppsim import results
     from nppsim.scenarios import load_scenario
 
     sc = load_scenario(scenario)
+    if design is not None:
+        sc = _on_design(sc, design)
     if out is None:
         out = Path("runs") / f"{sc.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     console.print(
@@ -196,6 +229,13 @@ def run_cmd(
             f"t = {df['time_s'].iloc[-1]:.6g} s were written)"
         )
         raise typer.Exit(1)
+
+
+def _on_design(sc: object, design: str) -> object:
+    """The scenario on another design; a clear error where it does not apply."""
+    from nppsim.scenarios import for_design
+
+    return for_design(sc, design)  # type: ignore[arg-type]
 
 
 @app.command("actions")
@@ -270,6 +310,12 @@ def _register_optional() -> None:
         pass
     else:
         app.command("serve")(serve)
+    try:
+        from nppsim.sites.cli import site_app  # several units on one clock (issue 9)
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        app.add_typer(site_app, name="site")
     try:
         from nppsim.programme.cli import programme_app
     except ImportError:  # pragma: no cover - programme package not built yet

@@ -35,6 +35,7 @@ say where every value comes from. See :func:`resolve_inheritance`.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -560,6 +561,7 @@ def parse_design(
         )
     except ValidationError as e:
         field, value, msg = format_validation_error(e)
+        field = _TAGS.sub("", field)  # the tagged unions' tags are not fields of the file
         raise InputError(file, field, value, msg + _origin_note(field, inherited)) from None
     try:
         check_bounds(design, "", file)
@@ -568,6 +570,9 @@ def parse_design(
             e.file, e.field, e.value, e.allowed + _origin_note(e.field, inherited)
         ) from None
     return design
+
+
+_TAGS = re.compile(r"(?<=^pressurizer)\.(steam|gas)|(?<=^steam_generators)\.(horizontal|once_through)")
 
 
 def _origin_note(field: str, inherited: dict[str, str]) -> str:
@@ -657,6 +662,10 @@ def _record_origin(
     if isinstance(value, dict) and not _is_quantity(value):
         for k, v in value.items():
             _record_origin(v, f"{path}.{k}", origin, parent_name, parent_origin)
+        return
+    if _named_items(value):
+        for item in value:
+            _record_origin(item, f"{path}[{item['name']}]", origin, parent_name, parent_origin)
         return
     origin[path] = parent_origin.get(path, parent_name)
 

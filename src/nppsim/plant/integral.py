@@ -108,6 +108,8 @@ class IntegralData:
         self.h_steam_design = float(
             water.enthalpy_pt(sg.steam_pressure.si, sg.steam_temperature.si)
         )
+        #: design approach of the steam to the primary inlet temperature [K]
+        self.approach = sg.primary_inlet_temperature.si - sg.steam_temperature.si
         # the gas pressurizer: the amount of gas from the design's nominal state
         pz = ps.pressurizer
         v_g0 = pz.total_volume.si - pz.nominal_water_volume.si
@@ -416,6 +418,9 @@ def integral_network(design: Design) -> tuple[Network, IntegralData]:
         sg_data[otsg.O_V_LOOP] = sgs.secondary_volume.si + sgs.outlet_volume.si + hr.loop_volume.si
         sg_data[otsg.O_LOOP_WATER] = hr.loop_water.si
     sg_data[otsg.O_P_GUESS] = sgs.steam_pressure.si
+    sg_data[otsg.O_T_DESIGN] = sgs.steam_temperature.si
+    sg_data[otsg.O_APPROACH] = data.approach
+    sg_data[otsg.O_SUPERHEAT_MIN] = fc.minimum_superheat.si
     sg_comps = []
     for i in loops:
         sg_comps.append(
@@ -426,6 +431,7 @@ def integral_network(design: Design) -> tuple[Network, IntegralData]:
                 data.v_secondary,
                 links={
                     "temp_nodes": f"loop{i + 1}.node_temp[1]",
+                    "temp_in": f"loop{i + 1}.temp_hot",
                     "flow": f"circuit.flow[{i}]",
                     "header": "turbine.header",
                     "feed": f"feedwater.flow[{i}]",
@@ -481,10 +487,12 @@ def integral_network(design: Design) -> tuple[Network, IntegralData]:
     )
     dh_design = data.h_steam_design - data.h_fw_nominal
     for i in loops:
+        # the steam generator's deviation from its programmed steam temperature (its signal
+        # temp_steam_setpoint) to zero; feed-forward: its share of the core's thermal power
         comps.append(
             ctl.Controller(
                 f"feed_control{i + 1}",
-                measure_a=f"sg{i + 1}.temp_steam",
+                measure_a=f"sg{i + 1}.temp_steam_deviation",
                 band_a=fc.temperature_band.si,
                 ti_a=fc.integral_time.si,
                 sign_a=-1.0,
@@ -492,9 +500,9 @@ def integral_network(design: Design) -> tuple[Network, IntegralData]:
                 y_min=0.0,
                 y_max=1e9,
                 tt=30.0,
-                setpoint_a=sgs.steam_temperature.si,
-                bias_signal=f"sg{i + 1}.q",
-                bias_gain=fc.heat_feedforward.si / dh_design,
+                setpoint_a=0.0,
+                bias_signal="core.power_thermal",
+                bias_gain=fc.heat_feedforward.si / (nl * dh_design),
                 high_limit_signal=f"feedwater.capacity[{i}]",
                 description=f"steam generator {i + 1} feed by its steam temperature",
             )
@@ -685,7 +693,8 @@ def integral_steady_state(
     h_cold = pr.enthalpy(p, design.coolant.inlet_temperature.si)
     h_hot = pr.enthalpy(p, design.coolant.outlet_temperature.si)
     m_f = q_core / nl / (data.h_steam_design - h_fw)
-    for _ in range(6):
+    for _ in range(8):
+        m_prev, h_prev = m, h_cold
         rho_c, rho_h = pr.t_rho(p, h_cold)[1], pr.t_rho(p, h_hot)[1]
         buoy = GRAVITY * data.dz * (rho_c - rho_h)
         m, w_p = hydraulic(rho_c, buoy, m, w_p)
@@ -694,14 +703,19 @@ def integral_steady_state(
             pump_heat += pu.friction_fraction.si * t_rated * w_p * w_p / data.rating.speed
         q_sg = q_core / nl + pump_heat
         p_sg = p_sg_for_flow(m_f)
-        h_steam = float(pr.enthalpy(p_sg, t_set))
-        m_f = q_sg / (h_steam - h_fw)
 
-        def heat_error(h_up: float, p_sg: float = p_sg, m_f: float = m_f) -> float:
-            return ex.solve(data.ua_design, m, h_up, p, m_f, h_fw, p_sg)[2] - q_sg
+        def feed_for(h_up: float, p_sg: float = p_sg) -> float:
+            # the feed that makes the programmed steam temperature with this heat
+            t_min = pr.sat(p_sg)[0] + ps.control.steam_generators.minimum_superheat.si
+            t_prog = min(t_set, max(pr.temperature(p, h_up) - data.approach, t_min))
+            return q_sg / (float(pr.enthalpy(p_sg, t_prog)) - h_fw)
+
+        def heat_error(h_up: float, p_sg: float = p_sg) -> float:
+            mf = feed_for(h_up)
+            return ex.solve(data.ua_design, m, h_up, p, mf, h_fw, p_sg)[2] - q_sg
 
         t_sat_sg = pr.sat(p_sg)[0]
-        lo = pr.enthalpy(p, max(t_set, t_sat_sg) + 0.5)
+        lo = pr.enthalpy(p, t_sat_sg + 1.0)
         hi = pr.enthalpy(p, pr.sat(p)[0] - 1.0)
         if heat_error(hi) < 0.0:
             raise InputError(
@@ -711,9 +725,12 @@ def integral_steady_state(
                 "the steam generators cannot pass this power below saturation: no steady state",
             )
         h_up = brentq(heat_error, lo, hi, xtol=1e-3)
+        m_f = feed_for(h_up)
         hp, hs, _ = ex.solve(data.ua_design, m, h_up, p, m_f, h_fw, p_sg)
         h_hot = h_up
         h_cold = hp[-1] + pump_heat / m
+        if abs(m - m_prev) < 1e-9 * m and abs(h_cold - h_prev) < 1e-6:
+            break
     m_v = nl * m
     h_lo = h_cold
     flow_frac = m_v / design.coolant.mass_flow.si
@@ -736,11 +753,9 @@ def integral_steady_state(
     y[st["feedwater.flow"].slice] = m_f
     fc = ps.control.steam_generators
     dh_design = data.h_steam_design - h_fw
-    w_all = net.signal_vector(0.0, y, d)
     for i in range(nl):
-        q_i = float(w_all[net.w_index(f"sg{i + 1}.q")])
-        integral = (m_f - fc.heat_feedforward.si / dh_design * q_i) / data.steam_rated
-        y[st.index(f"feed_control{i + 1}.integral")] = integral
+        ff = fc.heat_feedforward.si / (nl * dh_design) * q_core
+        y[st.index(f"feed_control{i + 1}.integral")] = (m_f - ff) / data.steam_rated
     tb = ps.turbine
     y[st.index("turbine.header")] = p_hdr
     m_t = nl * m_f

@@ -23,6 +23,14 @@ pressure is a state:
 
 with the line to the turbine header an orifice (:func:`nppsim.physics.turbine.steam_line_flow`),
 BRU-A and the safety valves proportional with choked flow, as for the horizontal steam generator.
+The feed controller aims at the steam temperature
+
+.. math:: T_{set} = \\min\\big(T_{design},\\ \\max(T_{p,in} - \\Delta T_{approach},\\
+    T_{sat} + \\Delta T_{min})\\big)
+
+(signal ``temp_steam_setpoint``): the design temperature at full power, the primary inlet less the
+design approach at part load and after a trip, never less than a minimum superheat, so that the
+tubes are not flooded with feedwater.
 
 **Passive heat removal (thermosiphon).** When the station-blackout signal actuates the passive
 heat removal (:mod:`.passive_heat_removal`), the steam generator is isolated (its steam line and
@@ -75,8 +83,11 @@ REGIME_BLEND = 0.05  # [1] quality width over which the heat-transfer regime cha
     O_V_LOOP,
     O_LOOP_WATER,
     O_P_GUESS,
-) = range(19)
-N_DATA = 19
+    O_T_DESIGN,
+    O_APPROACH,
+    O_SUPERHEAT_MIN,
+) = range(22)
+N_DATA = 22
 
 
 class F(IntEnum):
@@ -113,6 +124,9 @@ class F(IntEnum):
     W_TEMP_STEAM = 28
     W_SUPERHEAT = 29
     W_STATUS = 30
+    W_TEMP_STEAM_SETPOINT = 31
+    W_TEMP_STEAM_DEVIATION = 32
+    IN_TEMP_IN = 33
 
 
 @njit
@@ -233,6 +247,14 @@ def signals(t, y, p, ip, d, w, r):
     w[ip[r + F.W_ENERGY_OUT]] = steam * h_out
     w[ip[r + F.W_TEMP_STEAM]] = t_out
     w[ip[r + F.W_SUPERHEAT]] = t_out - t_sat
+    # the steam temperature the feed control aims at: the design value, or the hot water less
+    # the design approach at part load, but never less than a minimum superheat (no flooding)
+    sp = min(
+        p[q + O_T_DESIGN],
+        max(w[ip[r + F.IN_TEMP_IN]] - p[q + O_APPROACH], t_sat + p[q + O_SUPERHEAT_MIN]),
+    )
+    w[ip[r + F.W_TEMP_STEAM_SETPOINT]] = sp
+    w[ip[r + F.W_TEMP_STEAM_DEVIATION]] = t_out - sp
 
 
 @njit
@@ -287,7 +309,8 @@ class OnceThroughSteamGenerator(Component):
         Secondary volume of each node [m3].
     links : dict
         Signals of the ports: temp_nodes (the first primary tube node's temperature, flow
-        order), flow, header, feed, feed_h, and optionally phrs (the train's heat).
+        order), temp_in (the primary water entering), flow, header, feed, feed_h, and optionally
+        phrs (the train's heat).
     """
 
     kind = "once_through_sg"
@@ -330,7 +353,7 @@ class OnceThroughSteamGenerator(Component):
         b.count("nodes", nn)
         b.discrete("msiv", 1.0, "1", description="main steam isolation valve open (1) or shut")
         b.discrete("thermosiphon", 0.0, "1", description="isolated, cooled by the PHRS (1)")
-        for k in ("temp_nodes", "flow", "header", "feed", "feed_h"):
+        for k in ("temp_nodes", "temp_in", "flow", "header", "feed", "feed_h"):
             b.port(k, self.links[k])
         b.port("phrs", self.links.get("phrs"), optional=True)
         b.signal("pressure", "Pa", columns=f"pressure_sg{i}_pa")
@@ -349,6 +372,8 @@ class OnceThroughSteamGenerator(Component):
         b.signal("temp_steam", "K", columns=f"temp_steam_sg{i}_k")
         b.signal("superheat", "K", columns=f"superheat_sg{i}_k")
         b.signal("status", "1")
+        b.signal("temp_steam_setpoint", "K", columns=f"temp_steam_setpoint_sg{i}_k")
+        b.signal("temp_steam_deviation", "K")
 
     def on_protective_isolate_steam_lines(self, net: Any, t: float, y, d, row):
         """Main steam isolation: this steam generator's MSIV shuts."""
