@@ -55,7 +55,9 @@ def test_full_power_steady_state_matches_the_design_data(models, name):
     assert o["power_thermal_w"] == pytest.approx(r.power_thermal.si, rel=TOL["thermal"])
     assert o["power_electric_w"] == pytest.approx(r.power_electric_gross.si, rel=TOL["electric"])
     assert o["pressure_primary_pa"] == pytest.approx(c.pressure.si, abs=TOL["primary_pressure"])
-    assert o["temp_coolant_inlet_k"] == pytest.approx(c.inlet_temperature.si, abs=TOL["temperature"])
+    assert o["temp_coolant_inlet_k"] == pytest.approx(
+        c.inlet_temperature.si, abs=TOL["temperature"]
+    )
     assert o["temp_coolant_outlet_k"] == pytest.approx(
         c.outlet_temperature.si, abs=TOL["temperature"]
     )

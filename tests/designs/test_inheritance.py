@@ -65,7 +65,9 @@ def test_chains_and_named_arrays_record_each_values_origin():
 
 
 def test_a_named_array_item_is_merged_field_by_field(tmp_path):
-    text = CHILD.format(name="child", parent=V446) + """
+    text = (
+        CHILD.format(name="child", parent=V446)
+        + """
 [[rods.banks]]
 name = "G10"
 worth = { value = 0.7, unit = "%", source = "test", confidence = "S" }
@@ -76,6 +78,7 @@ worth = { value = 0.1, unit = "%", source = "test", confidence = "S" }
 position_full_power = { value = 1.0, unit = "1", source = "test", confidence = "S" }
 speed = { value = 0.005, unit = "1/s", source = "test", confidence = "S" }
 """
+    )
     d = load_design(_write(tmp_path, "child", text))
     banks = {b.name: b for b in d.rods.banks}
     assert banks["G10"].worth.si == pytest.approx(0.007)
@@ -98,16 +101,20 @@ def test_a_relative_parent_path_and_overrides_keep_the_origins(tmp_path):
     ("text", "field", "fragment"),
     [
         (CHILD.format(name="c", parent="rbmk-1000"), "design.inherits", "unknown parent design"),
-        (CHILD.format(name="c", parent=V446).replace('title = "test child"\n', ""), "design.title",
-         "own name and title"),
+        (
+            CHILD.format(name="c", parent=V446).replace('title = "test child"\n', ""),
+            "design.title",
+            "own name and title",
+        ),
         (
             CHILD.format(name="c", parent=V446)
-            + '[coolant]\npressure = { value = 40, unit = "MPa", source = "test", confidence = "S" }\n',
+            + "[coolant]\n"
+            + 'pressure = { value = 40, unit = "MPa", source = "test", confidence = "S" }\n',
             "coolant.pressure",
             "allowed range",
         ),
         (
-            CHILD.format(name="c", parent=V446) + '[core]\nactive_height = 3.5\n',
+            CHILD.format(name="c", parent=V446) + "[core]\nactive_height = 3.5\n",
             "core.active_height",
             "",
         ),
@@ -132,9 +139,12 @@ def test_an_inheritance_cycle_is_an_error_naming_the_chain(tmp_path):
 
 def test_an_inherited_value_that_fails_says_where_it_came_from(tmp_path):
     # a child whose own value makes an inherited cross-section check fail
-    text = CHILD.format(name="c", parent=V446) + """
+    text = (
+        CHILD.format(name="c", parent=V446)
+        + """
 [pressurizer]
 total_volume = { value = 50, unit = "m3", source = "test", confidence = "S" }
 """
-    with pytest.raises(InputError, match="nominal_water_volume.*inherited from vver1000-v446"):
+    )
+    with pytest.raises(InputError, match=r"nominal_water_volume.*inherited from vver1000-v446"):
         load_design(_write(tmp_path, "c", text))

@@ -572,7 +572,9 @@ def parse_design(
     return design
 
 
-_TAGS = re.compile(r"(?<=^pressurizer)\.(steam|gas)|(?<=^steam_generators)\.(horizontal|once_through)")
+_TAGS = re.compile(
+    r"(?<=^pressurizer)\.(steam|gas)|(?<=^steam_generators)\.(horizontal|once_through)"
+)
 
 
 def _origin_note(field: str, inherited: dict[str, str]) -> str:
@@ -774,6 +776,14 @@ def load_design(name_or_path: str | Path) -> Design:
 
 # The plant sections are defined in their own module, which builds on the types above; resolve the
 # forward references of CoreControl and Design to them now.
+from nppsim.designs.integral_sections import (  # noqa: E402
+    GasPressurizer,
+    GasPressurizerControl,
+    IntegralProtection,
+    OnceThroughFeedControl,
+    OnceThroughSteamGenerators,
+)
+from nppsim.designs.passive_sections import PassiveSafety  # noqa: E402
 from nppsim.designs.plant_sections import (  # noqa: E402
     PlantProtection,
     Pressurizer,
@@ -785,15 +795,6 @@ from nppsim.designs.plant_sections import (  # noqa: E402
     SteamGenerators,
     Turbine,
     TurbineControl,
-)
-
-from nppsim.designs.passive_sections import PassiveSafety  # noqa: E402
-from nppsim.designs.integral_sections import (  # noqa: E402
-    GasPressurizer,
-    GasPressurizerControl,
-    IntegralProtection,
-    OnceThroughFeedControl,
-    OnceThroughSteamGenerators,
 )
 
 

@@ -91,7 +91,9 @@ def unmet(requires: dict[str, Any], feats: dict[str, Any]) -> list[str]:
             ok = isinstance(have, int | float) and not isinstance(have, bool) and have >= want
             need = f"{key} >= {want}"
         if not ok:
-            shown = "none" if have is None else str(have).lower() if isinstance(have, bool) else have
+            shown = (
+                "none" if have is None else str(have).lower() if isinstance(have, bool) else have
+            )
             out.append(f"needs {need} (the design has {shown})")
     return out
 

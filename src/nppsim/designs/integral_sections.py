@@ -111,8 +111,10 @@ class GasPressurizer(_Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> GasPressurizer:
-        if not 0.05 * self.total_volume.si < self.nominal_water_volume.si < (
-            0.95 * self.total_volume.si
+        if (
+            not 0.05 * self.total_volume.si
+            < self.nominal_water_volume.si
+            < (0.95 * self.total_volume.si)
         ):
             raise ValueError(
                 "pressurizer.nominal_water_volume must lie between 5 % and 95 % of total_volume"
@@ -215,7 +217,11 @@ class IntegralSections(_Section):
         if not 0.0 < self.protection.low_pressurizer_level.si < h:
             raise ValueError(f"protection.low_pressurizer_level must lie within 0..{h:.2f} m")
         sd = self.control.steam_dump
-        if not sd.bru_k_pressure.si < sd.bru_a_pressure.si < self.turbine.sg_safety_open_pressure.si:
+        if (
+            not sd.bru_k_pressure.si
+            < sd.bru_a_pressure.si
+            < self.turbine.sg_safety_open_pressure.si
+        ):
             raise ValueError(
                 "control.steam_dump: BRU-K must open before BRU-A, BRU-A before the safety valves"
             )

@@ -300,7 +300,13 @@ def integral_network(design: Design) -> tuple[Network, IntegralData]:
     )
     for i in loops:
         comps.append(
-            Pump(f"pump{i + 1}", ps.pumps, f"circuit.flow[{i}]", f"loop{i + 1}.rho_cold", f"pump{i + 1}")
+            Pump(
+                f"pump{i + 1}",
+                ps.pumps,
+                f"circuit.flow[{i}]",
+                f"loop{i + 1}.rho_cold",
+                f"pump{i + 1}",
+            )
         )
     comps.append(core)
     comps.append(
@@ -590,9 +596,16 @@ def integral_steady_state(
     rod_control: str = "auto",
     boron_control: str = "manual",
     pumps_off: tuple[int, ...] = (),
+    subcriticality: float | None = None,
+    pressure: float | None = None,
+    inlet_temperature: float | None = None,
     file: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The integral plant at rest at relative power ``power`` (10 % to 100 %).
+
+    Hot zero power, a subcritical start and cold states (``subcriticality``, ``pressure``,
+    ``inlet_temperature``) are not modelled for the integral layout: they are an
+    :class:`~nppsim.errors.InputError` naming the field.
 
     Steam temperature at its setpoint (the feed controllers' integral action), header pressure
     at its setpoint (the turbine's), the gas pressurizer at its level programme (its pressure
@@ -613,12 +626,25 @@ def integral_steady_state(
     from nppsim.plant.components.rod_control import AUTO, MANUAL
 
     ps, design = data.ps, data.design
-    nl, ns = data.n_loops, data.n_sg_nodes
+    nl = data.n_loops
     core: Core = net.by_name["core"]  # type: ignore[assignment]
     if not 0.1 <= power <= 1.0:
         raise InputError(
             file, "initial.power", f"{100 * power:g} %", "allowed 10 % to 100 % for the plant model"
         )
+    for fld, value in (
+        ("subcriticality", subcriticality),
+        ("pressure", pressure),
+        ("inlet_temperature", inlet_temperature),
+    ):
+        if value is not None:
+            raise InputError(
+                file,
+                f"initial.{fld}",
+                value,
+                "the integral plant starts only from power states (10 % to 100 %) at its "
+                "controllers' setpoints; sub-critical and cold states are not modelled for it",
+            )
     if pumps_off:
         raise InputError(
             file,
@@ -704,13 +730,13 @@ def integral_steady_state(
         q_sg = q_core / nl + pump_heat
         p_sg = p_sg_for_flow(m_f)
 
-        def feed_for(h_up: float, p_sg: float = p_sg) -> float:
+        def feed_for(h_up: float, p_sg: float = p_sg, q_sg: float = q_sg) -> float:
             # the feed that makes the programmed steam temperature with this heat
             t_min = pr.sat(p_sg)[0] + ps.control.steam_generators.minimum_superheat.si
             t_prog = min(t_set, max(pr.temperature(p, h_up) - data.approach, t_min))
             return q_sg / (float(pr.enthalpy(p_sg, t_prog)) - h_fw)
 
-        def heat_error(h_up: float, p_sg: float = p_sg) -> float:
+        def heat_error(h_up: float, p_sg: float = p_sg, q_sg: float = q_sg, m: float = m) -> float:
             mf = feed_for(h_up)
             return ex.solve(data.ua_design, m, h_up, p, mf, h_fw, p_sg)[2] - q_sg
 

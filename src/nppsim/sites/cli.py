@@ -49,7 +49,9 @@ def site_list() -> None:
         sc = load_site_scenario(name)
         table.add_row(name, _fmt(sc.duration), escape(sc.title))
     console.print(table)
-    console.print("Any built-in unit scenario (nppsim scenarios) also runs on a site: on every unit.")
+    console.print(
+        "Any built-in unit scenario (nppsim scenarios) also runs on a site: on every unit."
+    )
 
 
 @site_app.command("show")

@@ -26,7 +26,12 @@ from nppsim.sites import Site, SiteEvent, SiteScenario
 #: columns summed over the units for the site rows (extensive quantities: powers and flows)
 SUMMED_PREFIXES = ("power_", "flow_")
 #: per-unit quantities shown in the site plot
-PLOT_COLUMNS = ("power_electric_w", "power_thermal_w", "pressure_primary_pa", "temp_coolant_outlet_k")
+PLOT_COLUMNS = (
+    "power_electric_w",
+    "power_thermal_w",
+    "pressure_primary_pa",
+    "temp_coolant_outlet_k",
+)
 
 
 @dataclass
@@ -55,7 +60,9 @@ class UnitRun:
         net = m.net
         if m.protection.is_tripped(net, d) or m.turbine_tripped(d):
             return False
-        return bool(d[net.d_index("electric.grid")] > 0.5 and d[net.d_index("electric.offsite")] > 0.5)
+        return bool(
+            d[net.d_index("electric.grid")] > 0.5 and d[net.d_index("electric.offsite")] > 0.5
+        )
 
 
 @dataclass
@@ -304,9 +311,7 @@ def site_plot(result: SiteResult, path: Path) -> None:
         ax[2].plot(tt, f["pressure_primary_pa"] / 1e6, lw=1, label=u.name)
         ax[3].plot(tt, f["temp_coolant_outlet_k"] - 273.15, lw=1, label=u.name)
     ax[0].plot(t, tot["power_electric_w"].to_numpy() / 1e6, "k", lw=2, label="site (gross)")
-    ax[0].plot(
-        t, tot["power_electric_net_w"].to_numpy() / 1e6, "k--", lw=1.5, label="site (net)"
-    )
+    ax[0].plot(t, tot["power_electric_net_w"].to_numpy() / 1e6, "k--", lw=1.5, label="site (net)")
     ax[0].set_ylabel("electric [MW]")
     ax[1].plot(t, tot["power_thermal_w"].to_numpy() / 1e6, "k", lw=2, label="site")
     p = tot["power_thermal_w"].to_numpy()

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 from enum import IntEnum
-from typing import Any
 
 import numpy as np
 
