@@ -8,7 +8,7 @@ sections is built from the topology its design file declares.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from nppsim.plant.components.protection import Protection, TripRow
 from nppsim.plant.components.rod_control import AUTO, MANUAL, RodControl
 from nppsim.plant.dynamics import CoreDesign, core_design
 from nppsim.plant.network import Network
+
+if TYPE_CHECKING:
+    from nppsim.plant.integral import IntegralData
 
 
 def core_trip_rows(design: Design | CoreDesign) -> list[TripRow]:
@@ -381,7 +384,9 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     if is_integral(design):  # the integral layout has its own assembly
         from nppsim.plant.integral import integral_network
 
-        return integral_network(design)
+        # the integral data carries what the plant model reads of PlantData (design, ps,
+        # n_loops, p_electric_rated, the steady state's numbers)
+        return cast("tuple[Network, PlantData]", integral_network(design))
     data = PlantData(design)
     design = data.design
     ps = data.ps
@@ -902,7 +907,7 @@ def _plant_steady_state(
 
         return integral_steady_state(
             net,
-            data,
+            cast("IntegralData", data),
             power,
             critical,
             boron=boron,

@@ -35,19 +35,22 @@ import numpy as np
 
 from nppsim.designs import Design
 from nppsim.errors import InputError
+from nppsim.plant.dynamics import CoreDesign, core_design
 from nppsim.plant.network import Network
 
 
 class IntegralData:
     """Numbers the integral plant's components need, derived once from a design object (SI)."""
 
-    def __init__(self, design: Design) -> None:
+    def __init__(self, design: Design | CoreDesign) -> None:
         from nppsim.designs.integral_sections import integral_sections
         from nppsim.physics import pump as pmp
         from nppsim.physics import turbine, water
 
+        design = core_design(design)
         ps = integral_sections(design)
-        self.design, self.ps = design, ps
+        self.design: CoreDesign = design
+        self.ps = ps
         pr, pu, sg, tb = ps.primary, ps.pumps, ps.steam_generators, ps.turbine
         nl, ns = pr.loops, sg.nodes
         self.n_loops, self.n_sg_nodes = nl, ns
@@ -89,7 +92,7 @@ class IntegralData:
         self.v_secondary = np.full(ns, sg.secondary_volume.si / ns)
         self.steam_rated = tb.rated_steam_flow.si / nl
         self.rho_g_rated = water.saturated_vapour_density(sg.steam_pressure.si)
-        h_g_in = water.saturated_vapour_enthalpy(tb.inlet_pressure.si)
+        h_g_in = float(water.saturated_vapour_enthalpy(tb.inlet_pressure.si))
         self.eta_turbine = turbine.design_turbine_efficiency(
             design.rating.power_electric_gross.si,
             tb.generator_efficiency.si,
@@ -216,7 +219,7 @@ class _Exchanger:
         return math.exp(brentq(f, guess - 4.0, guess + 4.0, xtol=1e-8))
 
 
-def integral_network(design: Design) -> tuple[Network, IntegralData]:
+def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData]:
     """The integral plant of a design (see the module docstring)."""
     from nppsim.plant import passive
     from nppsim.plant.assemble import _Props, plant_trip_rows
@@ -238,6 +241,7 @@ def integral_network(design: Design) -> tuple[Network, IntegralData]:
     from nppsim.plant.components.summary import Summary
 
     data = IntegralData(design)
+    design = data.design
     ps = data.ps
     nl, ns = data.n_loops, data.n_sg_nodes
     pr, tb, sgs = ps.primary, ps.turbine, ps.steam_generators
@@ -245,7 +249,10 @@ def integral_network(design: Design) -> tuple[Network, IntegralData]:
     tc, sd = ps.control.turbine, ps.control.steam_dump
     ctl_core, r = design.control, design.reactivity
     loops = range(nl)
-    each = lambda fmt: [fmt.format(i + 1) for i in loops]  # noqa: E731
+
+    def each(fmt: str) -> list[str]:
+        return [fmt.format(i + 1) for i in loops]
+
     core = Core("core", design)
     comps: list[Any] = [Electric("electric")]
     for i in loops:
@@ -395,8 +402,9 @@ def integral_network(design: Design) -> tuple[Network, IntegralData]:
         )
     )
     trains = passive.heat_removal_trains(design, nl, horizontal=False)
-    hr = design.passive_safety.heat_removal if design.passive_safety is not None else None
-    if trains and (hr.loop_volume is None or hr.loop_water is None):
+    pss = getattr(design, "passive_safety", None)
+    hr = pss.heat_removal if pss is not None else None
+    if trains and (hr is None or hr.loop_volume is None or hr.loop_water is None):
         raise InputError(
             design.path or None,
             "passive_safety.heat_removal.loop_volume",
@@ -421,6 +429,7 @@ def integral_network(design: Design) -> tuple[Network, IntegralData]:
     sg_data[otsg.O_SAFETY_CAP] = tb.sg_safety_capacity.si
     sg_data[otsg.O_V_OUT] = sgs.outlet_volume.si
     if trains:
+        assert hr is not None and hr.loop_volume is not None and hr.loop_water is not None
         sg_data[otsg.O_V_LOOP] = sgs.secondary_volume.si + sgs.outlet_volume.si + hr.loop_volume.si
         sg_data[otsg.O_LOOP_WATER] = hr.loop_water.si
     sg_data[otsg.O_P_GUESS] = sgs.steam_pressure.si
@@ -534,38 +543,31 @@ def integral_network(design: Design) -> tuple[Network, IntegralData]:
             condenser="electric.offsite",
         )
     )
-    comps.append(
-        Summary(
-            "plant",
-            [
-                ("temp_hot_leg", "K", "mean", each("loop{}.temp_hot"), "temp_hot_leg_k"),
-                ("temp_cold_leg", "K", "mean", each("loop{}.temp_cold"), "temp_cold_leg_k"),
-                ("power_sg", "W", "sum", each("sg{}.q"), "power_sg_w"),
-                ("pressure_steam", "Pa", "mean", each("sg{}.pressure"), "pressure_steam_pa"),
-                ("flow_steam", "kg/s", "sum", each("sg{}.steam"), "flow_steam_kg_s"),
-                ("flow_bru_a", "kg/s", "sum", each("sg{}.bru_a"), "flow_bru_a_kg_s"),
-                ("flow_sg_safety", "kg/s", "sum", each("sg{}.safety"), "flow_sg_safety_kg_s"),
-                ("temp_steam", "K", "mean", each("sg{}.temp_steam"), "temp_steam_k"),
-                ("superheat_min", "K", "min", each("sg{}.superheat"), "superheat_min_k"),
-                ("pressure_steam_max", "Pa", "max", each("sg{}.pressure"), "pressure_steam_max_pa"),
-                ("pressure_steam_min", "Pa", "min", each("sg{}.pressure"), "pressure_steam_min_pa"),
-                (
-                    "subcooling",
-                    "K",
-                    "first_minus_max",
-                    ["pressurizer.temp_sat", *each("loop{}.temp_hot")],
-                    "subcooling_margin_k",
-                ),
-                ("pumps_running", "1", "sum", each("pump{}.running"), "pumps_running"),
-                ("pumps_lost", "1", "sum", each("pump{}.stopped"), "pumps_lost"),
-            ]
-            + (
-                [("power_phrs", "W", "sum", [f"{t.name}.heat" for t in trains], "power_phrs_w")]
-                if trains
-                else []
-            ),
-        )
-    )
+    rows: list[tuple[str, str, str, list[str], str | None]] = [
+        ("temp_hot_leg", "K", "mean", each("loop{}.temp_hot"), "temp_hot_leg_k"),
+        ("temp_cold_leg", "K", "mean", each("loop{}.temp_cold"), "temp_cold_leg_k"),
+        ("power_sg", "W", "sum", each("sg{}.q"), "power_sg_w"),
+        ("pressure_steam", "Pa", "mean", each("sg{}.pressure"), "pressure_steam_pa"),
+        ("flow_steam", "kg/s", "sum", each("sg{}.steam"), "flow_steam_kg_s"),
+        ("flow_bru_a", "kg/s", "sum", each("sg{}.bru_a"), "flow_bru_a_kg_s"),
+        ("flow_sg_safety", "kg/s", "sum", each("sg{}.safety"), "flow_sg_safety_kg_s"),
+        ("temp_steam", "K", "mean", each("sg{}.temp_steam"), "temp_steam_k"),
+        ("superheat_min", "K", "min", each("sg{}.superheat"), "superheat_min_k"),
+        ("pressure_steam_max", "Pa", "max", each("sg{}.pressure"), "pressure_steam_max_pa"),
+        ("pressure_steam_min", "Pa", "min", each("sg{}.pressure"), "pressure_steam_min_pa"),
+        (
+            "subcooling",
+            "K",
+            "first_minus_max",
+            ["pressurizer.temp_sat", *each("loop{}.temp_hot")],
+            "subcooling_margin_k",
+        ),
+        ("pumps_running", "1", "sum", each("pump{}.running"), "pumps_running"),
+        ("pumps_lost", "1", "sum", each("pump{}.stopped"), "pumps_lost"),
+    ]
+    if trains:
+        rows.append(("power_phrs", "W", "sum", [f"{t.name}.heat" for t in trains], "power_phrs_w"))
+    comps.append(Summary("plant", rows))
     comps.append(Protection("protection", plant_trip_rows(design), design.rods.scram_delay.si))
     conn = {
         "core.pressure": "pressurizer.pressure",
