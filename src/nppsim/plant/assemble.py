@@ -772,18 +772,23 @@ class _Props:
     """The kernel's water properties called from Python (so steady states match the kernel).
 
     Every look-up checks the table's status: a steady state never uses a value from outside the
-    tables or a coolant node that is not liquid (:class:`_TableError`).
+    tables or a coolant node that is not liquid (:class:`_TableError`). With ``any_phase`` (a
+    steam side: the once-through steam generators' secondary) liquid, boiling and steam states
+    are accepted, states outside the tables still refused.
     """
 
-    def __init__(self, net: Network) -> None:
+    def __init__(self, net: Network, any_phase: bool = False) -> None:
+        from nppsim.physics import water_table as wt
         from nppsim.plant import props
 
         self.net, self._props = net, props
+        self._ok = (wt.LIQUID, wt.VAPOUR, wt.TWO_PHASE) if any_phase else (wt.LIQUID,)
 
     def t_rho(self, press: float, h: float) -> tuple[float, float]:
-        """Temperature [K] and density [kg/m3] of liquid water at (press, h)."""
+        """Temperature [K] and density [kg/m3] of water at (press, h) (liquid unless
+        ``any_phase``)."""
         t, rho, _, status = self._props.node(self.net.p, self.net.ip, float(press), float(h))
-        if status != 0 or not (np.isfinite(t) and np.isfinite(rho)):
+        if status not in self._ok or not (np.isfinite(t) and np.isfinite(rho)):
             raise _TableError(float(press), float(h), int(status))
         return float(t), float(rho)
 

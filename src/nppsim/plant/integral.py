@@ -124,8 +124,9 @@ class IntegralData:
 class _Exchanger:
     """The counter-current steam generator solved node by node (Python side, kernel tables)."""
 
-    def __init__(self, props: Any, data: IntegralData) -> None:
-        self.pr = props
+    def __init__(self, props: Any, data: IntegralData, steam_props: Any) -> None:
+        self.pr = props  # primary side: liquid only
+        self.sec = steam_props  # secondary side: any phase
         self.data = data
         sg = data.ps.steam_generators
         self.ns = sg.nodes
@@ -154,7 +155,7 @@ class _Exchanger:
 
         from nppsim.physics import steam_generator, water
 
-        pr, ns = self.pr, self.ns
+        pr, sec, ns = self.pr, self.sec, self.ns
         sat = pr.sat(p_sec)
         h_f, h_g = sat[3], sat[4]
         ua_op = float(steam_generator.operating_ua(ua, m_p, self.design_flow, 1.0, self.share))
@@ -168,10 +169,12 @@ class _Exchanger:
             h_prev = h_fw
             for k in range(ns):
                 j = ns - 1 - k
-                t_p = pr.temperature(p_prim, hp[j])
+                # trial outlet enthalpies of the shooting may carry the primary past
+                # saturation; the solution's nodes lie between its liquid ends
+                t_p = sec.temperature(p_prim, hp[j])
 
                 def bal(h: float, h_prev: float = h_prev, t_p: float = t_p) -> float:
-                    t_s = pr.temperature(p_sec, h)
+                    t_s = sec.temperature(p_sec, h)
                     return m_f * (h_prev - h) + k_ua * self.factor(h, h_f, h_g) * (t_p - t_s)
 
                 top = float(water.enthalpy_pt(p_sec, t_p)) if t_p > 300.0 else h_prev + 1e3
@@ -187,7 +190,7 @@ class _Exchanger:
                 h_prev = hs[k]
             return hp, hs, h_top
 
-        lo = pr.enthalpy(p_prim, max(pr.temperature(p_sec, h_fw) + 0.01, 300.0))
+        lo = pr.enthalpy(p_prim, max(sec.temperature(p_sec, h_fw) + 0.01, 300.0))
         hi = h_p_in
         if march(hi)[2] <= h_p_in:
             raise ValueError("steam generator: no solution (feed too small for the primary)")
@@ -213,7 +216,7 @@ class _Exchanger:
             _, hs, _ = self.solve(
                 math.exp(log_ua), self.design_flow, h_in, p_prim, m_f, d.h_fw_nominal, p_sec
             )
-            return self.pr.temperature(p_sec, hs[-1]) - target
+            return self.sec.temperature(p_sec, hs[-1]) - target
 
         guess = math.log(sg.thermal_power.si / 30.0)
         return math.exp(brentq(f, guess - 4.0, guess + 4.0, xtol=1e-8))
@@ -579,7 +582,7 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
     net = Network(comps, conn, condenser_pressure=tb.condenser_pressure.si)
     net.by_name["protection"].check_actions(net)  # type: ignore[attr-defined]
     # the design UA, fitted on the kernel's own tables (so that the design point is at rest)
-    ua = _Exchanger(_Props(net), data).fit_ua()
+    ua = _Exchanger(_Props(net), data, _Props(net, any_phase=True)).fit_ua()
     data.ua_design = ua
     for c in sg_comps:
         q = net.params[f"{c.name}.data"].start
@@ -657,7 +660,8 @@ def integral_steady_state(
     if design.reactivity.boron_max.si <= 0.0:
         critical = "bank"
     pr = _Props(net)
-    ex = _Exchanger(pr, data)
+    sec = _Props(net, any_phase=True)
+    ex = _Exchanger(pr, data, sec)
     sgs = ps.steam_generators
     # primary pressure: the gas at the vessels' temperature over the programmed water volume
     pc, pz = ps.control.pressurizer, ps.pressurizer
@@ -736,7 +740,7 @@ def integral_steady_state(
             # the feed that makes the programmed steam temperature with this heat
             t_min = pr.sat(p_sg)[0] + ps.control.steam_generators.minimum_superheat.si
             t_prog = min(t_set, max(pr.temperature(p, h_up) - data.approach, t_min))
-            return q_sg / (float(pr.enthalpy(p_sg, t_prog)) - h_fw)
+            return q_sg / (float(sec.enthalpy(p_sg, t_prog)) - h_fw)
 
         def heat_error(h_up: float, p_sg: float = p_sg, q_sg: float = q_sg, m: float = m) -> float:
             mf = feed_for(h_up)
