@@ -127,11 +127,14 @@ def plant_overview(df: pd.DataFrame, events: list[dict], title: str, path: Path)
     ax[3].plot(t, df["level_pressurizer_m"], label="pressurizer")
     ax[3].set_ylabel("pressurizer level [m]")
     a3 = ax[3].twinx()
-    for i in range(1, 9):
-        col = f"level_sg{i}_m"
-        if col in df:
-            a3.plot(t, df[col], ls="--", lw=1, label=f"SG{i}")
-    a3.set_ylabel("SG level [m] (dashed)")
+    levels = [f"level_sg{i}_m" for i in range(1, 9) if f"level_sg{i}_m" in df]
+    for col in levels:
+        a3.plot(t, df[col], ls="--", lw=1, label=f"SG{col[8:-2]}")
+    if levels:
+        a3.set_ylabel("SG level [m] (dashed)")
+    elif "temp_steam_k" in df:  # once-through steam generators: no level, superheated steam
+        a3.plot(t, df["temp_steam_k"] - 273.15, ls="--", lw=1, color="tab:red", label="steam")
+        a3.set_ylabel("steam temperature [°C] (dashed)")
     a3.legend(loc="upper right", fontsize="small", ncol=4)
     for i in range(1, 9):
         col = f"flow_loop{i}_kg_s"
