@@ -33,10 +33,12 @@ from nppsim._jit import njit
 from nppsim.engine.signatures import JAC_SIG, RHS_SIG, ROOTS_SIG
 from nppsim.plant.components import balance as _balance
 from nppsim.plant.components import boron_control as _boron
+from nppsim.plant.components import boron_transport as _btrans
 from nppsim.plant.components import boundary as _boundary
 from nppsim.plant.components import circuit as _circuit
 from nppsim.plant.components import controller as _ctl
 from nppsim.plant.components import core as _core
+from nppsim.plant.components import eccs as _eccs
 from nppsim.plant.components import electric as _electric
 from nppsim.plant.components import feedwater as _feed
 from nppsim.plant.components import gas_pressurizer as _gpz
@@ -52,6 +54,7 @@ from nppsim.plant.components import second_stage_accumulators as _ha2
 from nppsim.plant.components import steam_generator as _sg
 from nppsim.plant.components import summary as _summary
 from nppsim.plant.components import turbine as _turbine
+from nppsim.plant.components import validity as _validity
 from nppsim.plant.header import (  # noqa: F401 (re-exported)
     HEADER_SIZE,
     IP_COLOR_COLS,
@@ -95,6 +98,9 @@ KINDS = {
     _ha2.CODE: "second_stage_accumulators",
     _otsg.CODE: "once_through_sg",
     _gpz.CODE: "gas_pressurizer",
+    _validity.CODE: "validity",
+    _eccs.CODE: "eccs",
+    _btrans.CODE: "boron_transport",
 }
 
 
@@ -176,6 +182,10 @@ def _signals_phase(t, y, p, ip, d, w):
             _otsg.signals(t, y, p, ip, d, w, r)
         elif code == _gpz.CODE:
             _gpz.signals(t, y, p, ip, d, w, r)
+        elif code == _eccs.CODE:
+            _eccs.signals(t, y, p, ip, d, w, r)
+        elif code == _btrans.CODE:
+            _btrans.signals(t, y, p, ip, d, w, r)
 
 
 @njit
@@ -226,6 +236,10 @@ def _derivatives_phase(t, y, p, ip, d, w, dydt):
             _otsg.derivatives(t, y, p, ip, d, w, dydt, r)
         elif code == _gpz.CODE:
             _gpz.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _eccs.CODE:
+            _eccs.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _btrans.CODE:
+            _btrans.derivatives(t, y, p, ip, d, w, dydt, r)
 
 
 @njit
@@ -238,6 +252,12 @@ def _roots_phase(t, y, p, ip, d, w, g):
             _core.roots(t, y, p, ip, d, w, g, r)
         elif code == _protection.CODE:
             _protection.roots(t, y, p, ip, d, w, g, r)
+        elif code == _validity.CODE:
+            _validity.roots(t, y, p, ip, d, w, g, r)
+        elif code == _pzr.CODE:
+            _pzr.roots(t, y, p, ip, d, w, g, r)
+        elif code == _eccs.CODE:
+            _eccs.roots(t, y, p, ip, d, w, g, r)
 
 
 @njit
