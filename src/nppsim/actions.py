@@ -540,6 +540,7 @@ class FeedAndBleed(_PlantAction):
 
     kind: Literal["feed_and_bleed"] = "feed_and_bleed"
     label: ClassVar[str] = "Feed and bleed (make-up at a concentration)"
+    requires: ClassVar[dict[str, Any]] = {"soluble_boron": True}
     flow: MakeupFlow
     boron: BoronConcentration = 0.0
 
