@@ -300,8 +300,9 @@ def site_plot(result: SiteResult, path: Path) -> None:
     fr = result.frame
     tot = result.totals()
     t_all = pd.Series(tot.index.to_numpy())
-    t, xlabel = _time_axis(t_all)
-    scale = float(t.iloc[-1]) / float(t_all.iloc[-1]) if len(t_all) and t_all.iloc[-1] else 1.0
+    div, xlabel = _time_axis(t_all)  # the time unit's divisor [s]
+    scale = 1.0 / div
+    t = t_all * scale
     fig, ax = plt.subplots(4, 1, figsize=(10, 13), sharex=True, constrained_layout=True)
     for u in result.units:
         f = fr[fr["unit"] == u.name]
