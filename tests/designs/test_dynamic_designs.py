@@ -115,7 +115,8 @@ def test_each_design_at_rest_for_an_hour(models, name):
 
 
 def test_the_integral_plant_is_made_critical_by_its_rods(models):
-    """No soluble boron: the steady state uses the regulating banks whatever the scenario says."""
+    """No soluble boron: the steady state uses the rods (the compensating groups) whatever the
+    scenario says."""
     m = _model(models, "ritm200n")
     y, d = m.steady_state(1.0, "boron")
     o = _outputs(m, y, d)
