@@ -74,12 +74,6 @@ def _raw() -> dict:
         ),
         (lambda r: r["kinetics"]["beta"].update(value=[0.001, 0.002]), "kinetics", "groups"),
         (lambda r: r["rods"].update(regulating_banks=["G99"]), "rods", "G99"),
-        (lambda r: r["rods"].update(compensating_banks=["G98"]), "rods", "G98"),
-        (
-            lambda r: r["rods"].update(compensating_banks=r["rods"]["regulating_banks"][:1]),
-            "rods",
-            "both regulating and compensating",
-        ),
     ],
     ids=[
         "unknown-unit",
@@ -88,8 +82,6 @@ def _raw() -> dict:
         "out-of-range",
         "groups-mismatch",
         "unknown-regulating-bank",
-        "unknown-compensating-bank",
-        "compensating-bank-regulating",
     ],
 )
 def test_bad_design_values_name_field_and_value(mutate, field, fragment):

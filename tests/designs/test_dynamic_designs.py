@@ -115,27 +115,9 @@ def test_each_design_at_rest_for_an_hour(models, name):
 
 
 def test_the_integral_plant_is_made_critical_by_its_rods(models):
-    """No soluble boron: the steady state uses the rods (the compensating groups) whatever the
-    scenario says."""
+    """No soluble boron: the steady state uses the regulating banks whatever the scenario says."""
     m = _model(models, "ritm200n")
     y, d = m.steady_state(1.0, "boron")
     o = _outputs(m, y, d)
     assert o["boron_ppm"] == 0.0
     assert abs(o["reactivity_total"]) < 1e-9
-
-
-@pytest.mark.parametrize("power", [1.0, 0.6, 0.3])
-def test_the_integral_plant_keeps_its_regulator_at_its_working_position(models, power):
-    """Issue 9: the automatic regulator AR stays at its working insertion in every steady state;
-    the compensating groups KG take the power defect (more inserted at part power)."""
-    m = _model(models, "ritm200n")
-    y, d = m.steady_state(power)
-    o = _outputs(m, y, d)
-    ar = {b.name: b for b in m.design.rods.banks}["AR"].position_full_power.si
-    kg = {b.name: b for b in m.design.rods.banks}["KG"].position_full_power.si
-    assert o["bank_position_AR_frac"] == pytest.approx(ar, abs=1e-9)
-    assert abs(o["reactivity_total"]) < 1e-9
-    if power == 1.0:
-        assert o["bank_position_KG_frac"] == pytest.approx(kg, abs=1e-3)
-    else:
-        assert 0.0 < o["bank_position_KG_frac"] < kg - 0.02

@@ -308,22 +308,13 @@ EXTRA_TIMES: dict[str, list[float]] = {
 KNOWN_DEFECTS: dict[str, list[str]] = {
     "power-manoeuvre": [
         "Known defect (issue 9, unfinished): the RITM-200N does not follow the 1 %/s load "
-        "reduction to 30 %. The steady state leaves the automatic regulator AR (the only "
-        "regulating bank, 0.5 % dk/k) at its working position 0.81 and makes the core "
-        "critical with the compensating groups KG (0.55 at full power); the rods, keeping the "
-        "steam pressure, drive AR fully in within 70 s, but the reactor stays at about 82 % "
-        "(156 MWt) while the turbine takes 30 % and the condenser dump BRU-K the rest. Cause: "
-        "the model's power defect from 100 to 30 % is about 2 800 pcm (its 30 % steady state "
-        "needs KG some 2 300 pcm further in than full power with AR fully in), most of it "
-        "moderator: the feed controller's steam-temperature setpoint follows the primary inlet "
-        "down (T_p,in less the design approach), so the primary cools at part load (at 82 % "
-        "the moderator gives +350 to +390 pcm at about -45 pcm/K) instead of holding its "
-        "average temperature. On the way back up the rods withdraw AR and the reactor trips "
-        "on high flux (110 %) at about 1 430 s. Not adopted (no physical reason found): a "
-        "faster or heavier AR. Next steps: a constant-average-temperature programme (feed "
-        "trimmed on the primary average temperature, as B&W once-through plants do) and "
-        "automatic stepping of KG for large load changes. This reference records the "
-        "defective course.",
+        "reduction; the reactor trips on low primary pressure at about 100 s. The rod controller "
+        "drives the compensating group KG (6 % dk/k at 0.006/s, about 36 pcm/s: the steady state "
+        "puts the automatic regulator AR fully in), and the power oscillates with a growing "
+        "amplitude; the gas pressurizer's 8 m3 of gas expand with the coolant's shrinkage and "
+        "the pressure falls below the 13 MPa trip. Trials (not adopted): a slower KG (0.002/s) "
+        "with 21 m3 of gas follows the reduction and holds 30 % but trips on low steam pressure "
+        "on the way back up. This reference records the defective course.",
     ],
     "boron-dilution": [
         "Known defect (issue 7): the dilution is stopped by the reactor trip (boron rate set to "

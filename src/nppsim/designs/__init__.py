@@ -247,9 +247,6 @@ class Rods(_Section):
 
     banks: list[RodBank] = Field(min_length=1)
     regulating_banks: list[str] = Field(min_length=1)
-    #: Compensating groups (no soluble boron): the steady state is made critical by them, moved
-    #: together, with the regulating banks at their full-power (working) positions.
-    compensating_banks: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _banks_known(self) -> Rods:
@@ -257,11 +254,6 @@ class Rods(_Section):
         for r in self.regulating_banks:
             if r not in names:
                 raise ValueError(f"regulating_banks names {r!r}; the banks are {names}")
-        for r in self.compensating_banks:
-            if r not in names:
-                raise ValueError(f"compensating_banks names {r!r}; the banks are {names}")
-            if r in self.regulating_banks:
-                raise ValueError(f"bank {r!r} is both regulating and compensating")
         return self
 
     scram_drop_time: Q(0.5, 10.0, "s")

@@ -675,7 +675,6 @@ class Core(Component):
         names = [b.name for b in banks]
         self.bank_names = names
         self.regulating = [names.index(x) for x in d.rods.regulating_banks]
-        self.compensating = [names.index(x) for x in d.rods.compensating_banks]
         self.n_nodes = nn
         self.n_groups = len(k.beta.si_list)
         self.dh_model = dh_model
@@ -1011,11 +1010,9 @@ class Core(Component):
         file: str | None,
         rho: float | None = None,
     ) -> None:
-        """Adjust boron (``critical="boron"``) or the regulating banks (``"bank"``; the
-        compensating groups, if the design names any, with the regulating banks at their working
-        positions) so that the core is critical with its source at the state ``y``:
-        rho n / Lambda + S = 0 (or so that its reactivity is ``rho`` [1], a subcritical core at
-        its source level)."""
+        """Adjust boron (``critical="boron"``) or the regulating banks (``"bank"``) so that the
+        core is critical with its source at the state ``y``: rho n / Lambda + S = 0 (or so that
+        its reactivity is ``rho`` [1], a subcritical core at its source level)."""
         sc = self.sc
         n = float(y[net.states[f"{self.name}.n"].start])
         if rho is not None:
@@ -1044,34 +1041,6 @@ class Core(Component):
                     f"{r.boron_min.si:g} to {r.boron_max.si:g} ppm: no steady state",
                 )
             y[i_b] = cb
-        elif critical == "bank" and self.compensating:
-            # the regulating banks at their working (full-power) positions, the compensating
-            # groups, moved together, take the rest (the power defect at part power)
-            z0 = y[sl_bank].copy()
-            z0[self.regulating] = self.bank_full_power[self.regulating]
-            comp = self.compensating
-
-            def g(s: float) -> float:
-                yy = y.copy()
-                z = z0.copy()
-                z[comp] = s
-                yy[sl_bank] = z
-                return total(yy) - needed
-
-            lo, hi = g(0.0), g(1.0)
-            if lo > 0 or hi < 0:
-                raise InputError(
-                    file,
-                    "initial.critical",
-                    "bank",
-                    "the compensating groups cannot make the core critical at this power "
-                    f"(reactivity {lo * 1e5:.0f} to {hi * 1e5:.0f} pcm over their travel, "
-                    "regulating banks at their working positions): no steady state",
-                )
-            s = brentq(g, 0.0, 1.0, xtol=1e-13)
-            z0[comp] = s
-            y[sl_bank] = z0
-            d[net.discrete[f"{self.name}.bank_target"].slice] = y[sl_bank]
         elif critical == "bank":
             m = len(self.regulating)
             z0 = y[sl_bank].copy()
