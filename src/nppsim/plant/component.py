@@ -55,7 +55,10 @@ class Declared:
     signal_refs: list[tuple[str, list[str]]] = field(default_factory=list)
     state_refs: list[tuple[str, list[str]]] = field(default_factory=list)
     optional_ports: set[str] = field(default_factory=set)
-    closure: tuple[list[str], tuple[str, ...]] | None = None
+    # (node state labels, own blocks, own signals the closure writes)
+    closure: tuple[list[str], tuple[str, ...], tuple[str, ...]] | None = None
+    outputs: set[str] = field(default_factory=set)  # output-only signals (computed for records)
+    events_only: list[str] = field(default_factory=list)  # discrete entries the rhs never reads
 
 
 class Declarer:
@@ -140,12 +143,18 @@ class Declarer:
         columns: Sequence[str] | str | None = None,
         description: str = "",
         depends: Sequence[str] | None = None,
+        output: bool = False,
     ) -> None:
         """An algebraic quantity [unit] computed by the component's kernels.
 
         ``columns`` names the recorded output column(s) (None: computed, readable by name, not
-        recorded). ``depends`` lists the state blocks and ports (``"port:name"``) the signal
-        depends on, for the Jacobian's structure (default: all the component's states and ports).
+        recorded). ``depends`` lists the state blocks, single elements of blocks (``"h[0]"``,
+        ``"h[-1]"`` the last) and ports (``"port:name"``) the signal depends on, for the
+        Jacobian's structure (default: all the component's states and ports).
+        ``output=True`` marks a quantity that no derivative needs (bookkeeping, a recorded
+        figure): the component computes it in its ``outputs`` kernel, which runs only when
+        signals are read or recorded, never in the integrator's right-hand side; no port may
+        read it.
         """
         cols = [columns] if isinstance(columns, str) else (list(columns) if columns else None)
         e = self._net.signals.add(
@@ -154,6 +163,8 @@ class Declarer:
         self._field("W_", name, e.start)
         if depends is not None:
             self.out.signal_depends[name] = tuple(depends)
+        if output:
+            self.out.outputs.add(name)
 
     def discrete(
         self,
@@ -163,11 +174,16 @@ class Declarer:
         *,
         description: str = "",
         scheduled: bool = False,
+        rhs: bool = True,
     ) -> None:
         """A discrete entry (mode, latch, ramp, setpoint; float codes) with its initial value.
 
         ``scheduled=True`` marks an entry holding the time [s] of a scheduled action (``inf``:
         none); the engine stops there and calls the component's ``on_<name>`` handler.
+        ``rhs=False`` marks an entry that no ``signals``, ``derivatives`` or ``closure`` kernel
+        reads (a latch only the event functions and the handlers read): an event that changes
+        only such entries leaves the right-hand side as it was, and the integrator goes on
+        without a restart.
         """
         arr = np.atleast_1d(np.asarray(init, dtype=float)).ravel()
         e = self._net.discrete.add(self._full(name), arr.size, unit, description=description)
@@ -175,6 +191,8 @@ class Declarer:
         self._field("D_", name, e.start)
         if scheduled:
             self.out.breaks.append(name)
+        if not rhs:
+            self.out.events_only.append(name)
 
     def count(self, name: str, value: int) -> None:
         """An integer stored in the record itself (a number of groups, nodes, banks)."""
@@ -211,11 +229,20 @@ class Declarer:
         only its own element of an equally sized block."""
         self.out.depends.append((rows, tuple(on), diagonal))
 
-    def closure(self, node_states: Sequence[str], own: Sequence[str]) -> None:
-        """The component's closure phase couples the rates of ``node_states`` (labels of other
-        components' states) and its own blocks ``own``: each of them may depend on whatever any
-        of them depends on (the Jacobian's structure takes the union)."""
-        self.out.closure = (list(node_states), tuple(own))
+    def closure(
+        self, node_states: Sequence[str], own: Sequence[str], outputs: Sequence[str] = ()
+    ) -> None:
+        """The component's closure phase reads and corrects the rates of ``node_states``
+        (labels of other components' states) and sets the rates of its own blocks ``own``; it
+        writes its signals ``outputs`` (which nothing before the closure may read).
+
+        For the Jacobian the kernel differentiates the closure by the chain rule: the columns of
+        the rates before the closure (finite differences over column groups), then the closure
+        itself, once per column that reaches its inputs (the node rates, the component's states
+        and signals, its ports and signal references): a closure that couples every node through
+        one scalar (the surge) then costs one cheap call per column, not a column group each.
+        """
+        self.out.closure = (list(node_states), tuple(own), tuple(outputs))
 
     def analytic_columns(self, block: str) -> None:
         """Columns of state block ``block`` are filled by the component's analytic Jacobian

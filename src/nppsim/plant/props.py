@@ -11,7 +11,7 @@ from __future__ import annotations
 from nppsim._jit import njit
 from nppsim.physics.saturation import isentropic_drop, saturation
 from nppsim.physics.vessel import vessel_state
-from nppsim.physics.water_table import ph_all, ph_state
+from nppsim.physics.water_table import ph_all, ph_state, ph_state_nodes
 from nppsim.plant.header import IP_ISEN, IP_SAT, IP_WATER
 
 
@@ -20,6 +20,14 @@ def node(p, ip, press, h):
     """T [K], rho [kg/m3], (d rho/d h)_p and the table status of water at (press, h)."""
     t, rho, drho, _, status = ph_state(p, ip[IP_WATER], press, h)
     return t, rho, drho, status
+
+
+@njit
+def nodes(p, ip, press, y, ys, n, w, wt, wr, wd):
+    """:func:`node` of the ``n`` enthalpies ``y[ys:ys + n]`` at one pressure (the pressure half
+    of the look-up computed once): T, rho, (d rho/d h)_p into ``w[wt + j]``, ``w[wr + j]``,
+    ``w[wd + j]``; returns the first table status that is not 0 (liquid), else 0."""
+    return ph_state_nodes(p, ip[IP_WATER], press, y, ys, n, w, wt, wr, wd)
 
 
 @njit

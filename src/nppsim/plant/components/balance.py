@@ -80,7 +80,18 @@ def _inventory(y, p, ip, r):
 
 @njit
 def signals(t, y, p, ip, d, w, r):
-    """Energy in, out, stored, the residual, and the primary mass."""
+    """The pumps' heat (the only signal a rate reads)."""
+    pumps = 0.0
+    ph = ip[r + F.I_PUMP_HEAT]
+    for i in range(ip[r + F.N_PUMPS]):
+        pumps += w[ip[ph + i]]
+    w[ip[r + F.W_PUMPS]] = pumps
+
+
+@njit
+def outputs(t, y, p, ip, d, w, r):
+    """Energy in, out, stored, the residual, and the primary mass (output-only: computed when
+    signals are read or recorded, not while integrating)."""
     sc = ip[r + F.P_SCALARS]
     p_nom = p[sc + B_P_NOM]
     ye = ip[r + F.Y_ENERGY]
@@ -102,11 +113,6 @@ def signals(t, y, p, ip, d, w, r):
     w[ip[r + F.W_RESIDUAL]] = e_in - e_out - (stored - d[ip[r + F.D_STORED0]])
     w[ip[r + F.W_MASS]] = mass + y[ip[pz]]
     w[ip[r + F.W_MASS_BOUNDARY]] = y[ip[r + F.Y_MASS]]
-    pumps = 0.0
-    ph = ip[r + F.I_PUMP_HEAT]
-    for i in range(ip[r + F.N_PUMPS]):
-        pumps += w[ip[ph + i]]
-    w[ip[r + F.W_PUMPS]] = pumps
 
 
 @njit
@@ -185,12 +191,12 @@ class Balance(Component):
         b.discrete("stored0", 0.0, "J", description="stored energy at the start")
         for k in ("heaters", "pzr_out", "makeup", "feed", "mass", "core_energy", "fuel_clad"):
             b.port(k, self.links[k])
-        b.signal("in", "J", columns="energy_plant_in_j")
-        b.signal("out", "J", columns="energy_plant_out_j")
-        b.signal("stored", "J", columns="energy_plant_stored_j")
-        b.signal("residual", "J", columns="energy_balance_residual_j")
-        b.signal("mass", "kg", columns="mass_primary_kg")
-        b.signal("mass_boundary", "kg", columns="mass_primary_boundary_kg")
+        b.signal("in", "J", columns="energy_plant_in_j", output=True)
+        b.signal("out", "J", columns="energy_plant_out_j", output=True)
+        b.signal("stored", "J", columns="energy_plant_stored_j", output=True)
+        b.signal("residual", "J", columns="energy_balance_residual_j", output=True)
+        b.signal("mass", "kg", columns="mass_primary_kg", output=True)
+        b.signal("mass_boundary", "kg", columns="mass_primary_boundary_kg", output=True)
         b.signal("pumps", "W", columns="power_pumps_w", depends=("refs:pump_heat",))
         b.depends(
             "energy",

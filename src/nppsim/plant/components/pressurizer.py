@@ -307,7 +307,7 @@ class Pressurizer(Component):
         b.depends("heater", ("heater", *vessel))
         # the closure: the vessel's rates read every primary node's rate, and every node's rate
         # reads the surge enthalpy, hence every node's rate
-        b.closure([n[0] for n in self.nodes], ("mass", "energy"))
+        b.closure([n[0] for n in self.nodes], ("mass", "energy"), outputs=("surge", "surge_h"))
 
     def on_reactor_trip(self, net: Any, t: float, y: np.ndarray, d: np.ndarray) -> list[dict]:
         return []
