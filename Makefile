@@ -43,8 +43,10 @@ chromium:
 	  else echo "Chromium missing: 'sudo apt-get install -y chromium' runs the browser tests"; fi; \
 	fi
 
-# pytest exits 5 when it collects no test: that must fail, not pass silently.
+# pytest exits 5 when it collects no test: that must fail, not pass silently. The type check of
+# the model and engine packages ([tool.mypy] in pyproject.toml) runs after lint.
 test: lint chromium
+	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
@@ -54,6 +56,7 @@ benchmark: install
 	$(PY) benchmarks/validation_cases.py
 	$(PY) benchmarks/programme.py
 	$(PY) benchmarks/server.py
+	$(PY) benchmarks/studies.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -271,6 +271,12 @@ def _register_optional() -> None:
     else:
         app.command("serve")(serve)
     try:
+        from nppsim.studies.cli import study_app
+    except ImportError:  # pragma: no cover - studies package not built yet
+        pass
+    else:
+        app.add_typer(study_app, name="study")
+    try:
         from nppsim.programme.cli import programme_app
     except ImportError:  # pragma: no cover - programme package not built yet
         return

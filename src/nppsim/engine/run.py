@@ -89,12 +89,17 @@ class RunResult:
 
 
 def inputs_hash(scenario: Scenario, design: Design, solver: SolverOptions | None = None) -> str:
-    """SHA-256 of what a run depends on: scenario as read, design (overrides applied), solver."""
+    """SHA-256 of what a run depends on: scenario as read, design (overrides applied), solver,
+    and the hash of nppsim's sources (:func:`nppsim._jit.source_hash`)."""
+    from nppsim._jit import source_hash
+
     blob = json.dumps(
         {
             "scenario": scenario.raw,
             "design": design.model_dump(mode="json", exclude={"path"}),
             "solver": (solver or SolverOptions()).model_dump(),
+            # the model's code: a study rerun after the model changed recomputes its runs
+            "code": source_hash(),
         },
         sort_keys=True,
         default=str,
@@ -105,17 +110,17 @@ def inputs_hash(scenario: Scenario, design: Design, solver: SolverOptions | None
 def build(spec: RunSpec) -> tuple[Any, Any]:
     """The model at its steady state and a simulation of the scenario (not yet advanced)."""
     from nppsim.engine.simulation import Simulation
-    from nppsim.plant.model import Model
+    from nppsim.plant.model import DesignView, Model
 
     sc, design = spec.resolve()
+    # the scenario was checked against its own design; the run's design (another file, or
+    # overrides) may have fewer pumps, other banks or other ranges: check its events again
+    view = DesignView(design, sc.scenario.model)
+    for i, ev in enumerate(sc.events):
+        ev.action.check(view, f"events[{i}].", sc.path or None)
     model = Model(design, sc.scenario.model)
     ini = sc.initial
-    kw: dict[str, Any] = {
-        "boron": ini.boron,
-        "rod_control": ini.rod_control,
-        "boron_control": ini.boron_control,
-        "file": sc.path or None,
-    }
+    kw: dict[str, Any] = {**ini.steady_state_options(), "file": sc.path or None}
     if sc.scenario.model == "plant":
         kw["pumps_off"] = tuple(ini.pumps_off)
     y0, d0 = model.steady_state(ini.power, ini.critical, **kw)

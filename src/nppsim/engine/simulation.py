@@ -438,7 +438,8 @@ class Simulation:
             arrays[f"integ.{k}"] = np.asarray(v)
         arrays["meta"] = np.frombuffer(json.dumps(meta, default=_json_default).encode(), np.uint8)
         buf = io.BytesIO()
-        np.savez(buf, **arrays)
+        named: dict[str, Any] = arrays  # every entry a named array (NumPy's stub types **kwds)
+        np.savez(buf, **named)
         return buf.getvalue()
 
     def restore(self, blob: bytes) -> None:

@@ -14,9 +14,12 @@ import numpy as np
 from nppsim.designs import Design
 from nppsim.errors import InputError
 from nppsim.plant import assemble
+from nppsim.plant.components.controller import Controller
 from nppsim.plant.components.core import Core, ramp_value
 from nppsim.plant.components.protection import Protection
 from nppsim.plant.components.rod_control import AUTO, MANUAL, TRIPPED, RodControl
+from nppsim.plant.components.turbine import Turbine
+from nppsim.plant.dynamics import core_design
 from nppsim.plant.network import Network
 
 _ROD_MODES = {AUTO: "auto", MANUAL: "manual", TRIPPED: "tripped"}
@@ -40,7 +43,7 @@ class DesignView:
     @property
     def bank_names(self) -> list[str]:
         """Names of the control-rod banks."""
-        return [b.name for b in self.design.rods.banks]
+        return [b.name for b in core_design(self.design).rods.banks]
 
     def count(self, what: str) -> int:
         """How many pumps, steam generators or feed pumps the design has."""
@@ -117,12 +120,12 @@ class Model(DesignView):
             self.net, self.data = assemble.plant_network(design)
         else:
             raise ValueError(f"unknown model kind {kind!r}")
-        by = self.net.by_name
-        self.core: Core = by["core"]  # type: ignore[assignment]
-        self.protection: Protection = by["protection"]  # type: ignore[assignment]
-        self.rods: RodControl = by["rods"]  # type: ignore[assignment]
-        self.boron: Any = by["boron"]
-        self.boundary: Any = by.get("boundary")
+        net = self.net
+        self.core: Core = net.component("core", Core)
+        self.protection: Protection = net.component("protection", Protection)
+        self.rods: RodControl = net.component("rods", RodControl)
+        self.boron: Any = net.by_name["boron"]
+        self.boundary: Any = net.by_name.get("boundary")
 
     # -- steady state ------------------------------------------------------------------------
     def steady_state(
@@ -173,7 +176,7 @@ class Model(DesignView):
     def turbine_trip(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
         """Shut the turbine's stop valves (the protection then trips the reactor or reduces
         power, by its tables)."""
-        self.net.by_name["turbine"].trip(self.net, t, y, d, "turbine stop valves closed")
+        self.net.component("turbine", Turbine).trip(self.net, t, y, d, "turbine stop valves closed")
         return y, d, [entry]
 
     def load_rejection(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
@@ -181,7 +184,7 @@ class Model(DesignView):
         out = [entry]
         d[self._d("electric.grid")] = 0.0
         if not self.turbine_tripped(d):
-            ctl = self.net.by_name["turbine_control"]
+            ctl = self.net.component("turbine_control", Controller)
             ctl.set_mode(self.net, t, y, d, 1.0, transfer="keep")
             house = self.data.ps.turbine.house_load.si
             ctl.ramp_setpoint(self.net, d, t, "b", house, 0.0)
@@ -220,7 +223,7 @@ class Model(DesignView):
         d[self._d("feedwater.pumps")] = 0.0
         for i in range(self.count("pump")):
             d[self._d(f"pump{i + 1}.voltage")] = 0.0
-        net.by_name["makeup"].set_mode(net, t, y, d, 2.0)
+        net.component("makeup", Controller).set_mode(net, t, y, d, 2.0)
         d[self._d("makeup.held")] = 0.0
         return y, d, [entry]
 
@@ -235,9 +238,10 @@ class Model(DesignView):
         self, t: float, y: np.ndarray, d: np.ndarray, worth: float | None, entry: dict
     ) -> Any:
         """One cluster falls: its worth is inserted over the scram drop time."""
-        cw = self.design.rods.cluster_worth
+        rods = core_design(self.design).rods
+        cw = rods.cluster_worth
         worth = worth if worth is not None else (cw.si if cw is not None else 6e-4)
-        self.ramp_external(d, t, -worth, self.design.rods.scram_drop_time.si)
+        self.ramp_external(d, t, -worth, rods.scram_drop_time.si)
         return y, d, [{**entry, "detail": f"one cluster, {worth * 1e5:.0f} pcm"}]
 
     def turbine_load(
@@ -248,7 +252,7 @@ class Model(DesignView):
         net = self.net
         if self.turbine_tripped(d):
             return y, d, [{**entry, "detail": "ignored: turbine tripped"}]
-        ctl = net.by_name["turbine_control"]
+        ctl = net.component("turbine_control", Controller)
         p_rated = self.data.p_electric_rated
         if d[self._d("turbine_control.mode")] != 1.0:
             load = self._signal(t, y, d, "power_electric_w") / p_rated
@@ -265,7 +269,7 @@ class Model(DesignView):
         """Turbine controller on header pressure ("pressure") or electric power ("power")."""
         net = self.net
         if not self.turbine_tripped(d):
-            ctl = net.by_name["turbine_control"]
+            ctl = net.component("turbine_control", Controller)
             if mode == "power":
                 load = self._signal(t, y, d, "power_electric_w") / self.data.p_electric_rated
                 ctl.set_mode(net, t, y, d, 1.0, transfer="integral")
@@ -290,16 +294,18 @@ class Model(DesignView):
         if controller == "primary_pressure":
             d[self._d("pressurizer.pressure_setpoint")] = value
         elif controller == "steam_pressure":
-            net.by_name["turbine_control"].ramp_setpoint(net, d, t, "a", value, 0.0)
+            net.component("turbine_control", Controller).ramp_setpoint(net, d, t, "a", value, 0.0)
             d[self._d("rods.pressure_setpoint")] = value
         elif controller == "sg_level":
             for i in range(self.count("sg")):
-                net.by_name[f"sg_level{i + 1}"].ramp_setpoint(net, d, t, "a", value, 0.0)
+                net.component(f"sg_level{i + 1}", Controller).ramp_setpoint(
+                    net, d, t, "a", value, 0.0
+                )
         elif controller == "pressurizer_level":
             pc = self.data.ps.control.pressurizer
             n = min(max(float(y[net.s_index("core.n")]), 0.0), 1.2)
             base = value - (pc.level_setpoint_full_power.si - pc.level_setpoint_zero_power.si) * n
-            net.by_name["makeup"].ramp_setpoint(net, d, t, "a", base, 0.0)
+            net.component("makeup", Controller).ramp_setpoint(net, d, t, "a", base, 0.0)
         return y, d, [{**entry, "kind": "setpoint", "detail": f"{controller} = {value:g}"}]
 
     def ramp_external(self, d: np.ndarray, t: float, delta: float, duration: float) -> None:

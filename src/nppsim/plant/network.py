@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -31,6 +31,8 @@ from nppsim.physics.tables import concatenate_tables
 from nppsim.plant import kernel
 from nppsim.plant.component import Component, Declarer
 from nppsim.plant.registry import Registry
+
+C = TypeVar("C", bound=Component)
 
 
 class NetworkError(ValueError):
@@ -553,6 +555,13 @@ class Network:
         return out
 
     # -- names -----------------------------------------------------------------------------
+    def component(self, name: str, kind: type[C]) -> C:
+        """The component named ``name``, checked to be a ``kind`` (typed access)."""
+        c = self.by_name[name]
+        if not isinstance(c, kind):
+            raise NetworkError(f"{name} is a {type(c).__name__}, not a {kind.__name__}")
+        return c
+
     def columns(self) -> list[tuple[str, int, str]]:
         """Recorded output columns: (name, signal index, unit)."""
         return self.signals.columns()

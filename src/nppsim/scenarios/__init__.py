@@ -41,8 +41,10 @@ from nppsim.actions import (
     Action,
     Boron,
     Duration,
-    PowerFraction,
+    Pressure,
+    Temperature,
     parse_action,
+    quantity,
 )
 from nppsim.designs import Design, format_validation_error, load_design, read_toml
 from nppsim.errors import InputError
@@ -110,14 +112,41 @@ class ScenarioInfo(BaseModel):
     model: Literal["core", "plant"] = "core"
 
 
+#: initial power: 0 % (zero power, critical or at the source level of a ``subcriticality``)
+#: to 100 %
+InitialPower = quantity(("%", "1"), 0.0, 1.0, "0 to 100 %", si="1", display="%")
+Subcriticality = quantity(("pcm", "1"), 1e-5, 0.2, "1 to 20 000 pcm", si="1", display="pcm")
+
+
 class Initial(BaseModel):
+    """The steady state a scenario starts from (see
+    :func:`nppsim.plant.assemble.core_steady_state` and ``plant_steady_state``)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    power: PowerFraction
+    power: InitialPower
     critical: Literal["boron", "bank"] = "boron"
     rod_control: Literal["auto", "manual"] = "auto"
     boron_control: Literal["auto", "manual"] = "manual"
     boron: Boron | None = None
     pumps_off: list[int] = []  # plant model: reactor coolant pumps idle at the start (1-based)
+    # below critical by this much, at the source level (with power = "0 %")
+    subcriticality: Subcriticality | None = None
+    # core model: the coolant's pressure and inlet temperature (default: the design's nominal),
+    # from cold shutdown up
+    pressure: Pressure | None = None
+    inlet_temperature: Temperature | None = None
+
+    def steady_state_options(self) -> dict[str, Any]:
+        """The keywords of ``Model.steady_state`` this table sets (beyond power, critical)."""
+        kw: dict[str, Any] = {
+            "boron": self.boron,
+            "rod_control": self.rod_control,
+            "boron_control": self.boron_control,
+        }
+        for name in ("subcriticality", "pressure", "inlet_temperature"):
+            if getattr(self, name) is not None:
+                kw[name] = getattr(self, name)
+        return kw
 
 
 class Scenario(BaseModel):
@@ -197,6 +226,25 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
             raise InputError(
                 file, "initial.pumps_off", k, f"pump numbers 1 to {loops} (plant model only)"
             )
+    ini = sc.initial
+    if ini.subcriticality is not None and ini.power != 0.0:
+        raise InputError(
+            file,
+            "initial.subcriticality",
+            f"{ini.subcriticality * 1e5:g} pcm",
+            "a subcritical core sits at its source level: give it with power = '0 %'",
+        )
+    if model == "plant":
+        for name in ("pressure", "inlet_temperature"):
+            if getattr(ini, name) is not None:
+                raise InputError(
+                    file,
+                    f"initial.{name}",
+                    sc.raw.get("initial", {}).get(name),
+                    "the plant model starts from hot states at its setpoints; cold shutdown and "
+                    "heat-up need the residual heat removal system (not modelled): use the core "
+                    'model (model = "core")',
+                )
     return sc
 
 
