@@ -91,10 +91,9 @@ class CompiledIntegrator:
     def restart(self, t: float, y: np.ndarray, d: np.ndarray) -> None:
         """Start again at ``(t, y)`` with discrete state ``d`` (after a discontinuity).
 
-        The Jacobian is kept (as an old one): the first steps after a restart are short, so the
-        iteration matrix I - cJ hardly depends on it, and it is evaluated again at the first
-        convergence failure or when it ages (measured: 4 of the 26 Jacobians of turbine-trip
-        saved, docs/performance.md).
+        The Jacobian is evaluated again: a discontinuity may change it entirely (a pump that
+        starts), and an old one can let Newton's convergence test pass on a wrong iterate
+        (measured: keeping it put rcp-start's pump 4 off its reference by 27 rad/s).
         """
         y = np.ascontiguousarray(y, dtype=float)
         d = np.ascontiguousarray(d, dtype=float)
@@ -102,7 +101,7 @@ class CompiledIntegrator:
             self._bdf = self._make(float(t), y, d)
             return
         self._bdf.d[:] = d
-        self._bdf.restart(float(t), y, keep_jacobian=True)
+        self._bdf.restart(float(t), y)
 
     def update_discrete(self, d: np.ndarray) -> None:
         """Change discrete entries the right-hand side does not read: no restart, the event
