@@ -250,6 +250,7 @@ class CoreControl(_Section):
     steam_generators: SteamGeneratorControl | None = None
     turbine: TurbineControl | None = None
     steam_dump: SteamDumpControl | None = None
+    boron: BoronSystem | None = None  # the make-up system's boron control (plant)
 
 
 class Protection(_Section):
@@ -333,6 +334,9 @@ class Design(_Section):
     pressurizer: Pressurizer | None = None
     steam_generators: SteamGenerators | None = None
     turbine: Turbine | None = None
+    # emergency power and emergency core cooling (plant, primary side)
+    electrical: Electrical | None = None
+    emergency_cooling: EmergencyCooling | None = None
     poisons: Poisons | None = None
     decay_heat: DecayHeat | None = None
     path: str = ""
@@ -498,12 +502,13 @@ def format_validation_error(err: ValidationError) -> tuple[str, Any, str]:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file, turning syntax errors into :class:`InputError`."""
+    """Read a TOML file; a missing, unreadable or non-UTF-8 file, a folder and a syntax error
+    are each an :class:`InputError` naming the file."""
+    from nppsim.checks import read_text
+
+    text = read_text(path)
     try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except FileNotFoundError:
-        raise InputError(path, "<file>", str(path), "file not found") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise InputError(path, "<toml>", "malformed TOML", str(e)) from None
 
@@ -537,20 +542,22 @@ def _load_builtin(name: str) -> Design:
 
 def load_design(name_or_path: str | Path) -> Design:
     """Load a design by built-in name (``"vver1000-v446"``) or from a TOML file path."""
+    from nppsim.checks import input_file
+
     text = str(name_or_path)
     if text in list_designs():
         return _load_builtin(text)
-    path = Path(text)
-    if path.suffix == ".toml" and path.exists():
-        return parse_design(read_toml(path), path)
-    raise InputError(
-        None, "design", text, f"unknown design; built-in designs: {', '.join(list_designs())}"
-    )
+    path = input_file(text, "design", ".toml", list_designs())
+    assert path is not None  # a built-in name returned above
+    return parse_design(read_toml(path), path)
 
 
 # The plant sections are defined in their own module, which builds on the types above; resolve the
 # forward references of CoreControl and Design to them now.
 from nppsim.designs.plant_sections import (  # noqa: E402
+    BoronSystem,
+    Electrical,
+    EmergencyCooling,
     PlantProtection,
     Pressurizer,
     PressurizerControl,

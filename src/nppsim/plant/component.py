@@ -57,6 +57,8 @@ class Declared:
     optional_ports: set[str] = field(default_factory=set)
     # (node state labels, own blocks, own signals the closure writes)
     closure: tuple[list[str], tuple[str, ...], tuple[str, ...]] | None = None
+    closure_passive: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
+    element_depends: list[tuple[str, list[list[str]]]] = field(default_factory=list)
     outputs: set[str] = field(default_factory=set)  # output-only signals (computed for records)
     events_only: list[str] = field(default_factory=list)  # discrete entries the rhs never reads
 
@@ -229,12 +231,29 @@ class Declarer:
         only its own element of an equally sized block."""
         self.out.depends.append((rows, tuple(on), diagonal))
 
+    def element_depends(self, rows: str, per_element: Sequence[Sequence[str]]) -> None:
+        """Structural dependency element by element: element i of state block ``rows`` reads the
+        states ``per_element[i]`` (state labels or block names), in addition to what
+        :meth:`depends` declares for the whole block (a sparse block: a transport chain)."""
+        self.out.element_depends.append((rows, [list(x) for x in per_element]))
+
     def closure(
-        self, node_states: Sequence[str], own: Sequence[str], outputs: Sequence[str] = ()
+        self,
+        node_states: Sequence[str],
+        own: Sequence[str],
+        outputs: Sequence[str] = (),
+        *,
+        passive: Sequence[str] = (),
+        passive_on: Sequence[str] = (),
     ) -> None:
         """The component's closure phase reads and corrects the rates of ``node_states``
         (labels of other components' states) and sets the rates of its own blocks ``own``; it
         writes its signals ``outputs`` (which nothing before the closure may read).
+
+        ``passive`` rows (state labels or block names) are corrected (or, for the component's
+        own blocks, set) by the closure too but read by nothing in it (concentrations carried by
+        the surge): they depend on whatever the closure depends on and on the ``passive_on``
+        columns (state labels, block names or ``"port:name"``), without coupling back.
 
         For the Jacobian the kernel differentiates the closure by the chain rule: the columns of
         the rates before the closure (finite differences over column groups), then the closure
@@ -243,6 +262,7 @@ class Declarer:
         one scalar (the surge) then costs one cheap call per column, not a column group each.
         """
         self.out.closure = (list(node_states), tuple(own), tuple(outputs))
+        self.out.closure_passive = (list(passive), list(passive_on))
 
     def analytic_columns(self, block: str) -> None:
         """Columns of state block ``block`` are filled by the component's analytic Jacobian

@@ -48,10 +48,12 @@ from nppsim._jit import njit
 from nppsim.engine.signatures import JAC_SIG, RHS_SIG, ROOTS_SIG
 from nppsim.plant.components import balance as _balance
 from nppsim.plant.components import boron_control as _boron
+from nppsim.plant.components import boron_transport as _btrans
 from nppsim.plant.components import boundary as _boundary
 from nppsim.plant.components import circuit as _circuit
 from nppsim.plant.components import controller as _ctl
 from nppsim.plant.components import core as _core
+from nppsim.plant.components import eccs as _eccs
 from nppsim.plant.components import electric as _electric
 from nppsim.plant.components import feedwater as _feed
 from nppsim.plant.components import loop as _loop
@@ -63,8 +65,10 @@ from nppsim.plant.components import rod_control as _rods
 from nppsim.plant.components import steam_generator as _sg
 from nppsim.plant.components import summary as _summary
 from nppsim.plant.components import turbine as _turbine
+from nppsim.plant.components import validity as _validity
 from nppsim.plant.header import (  # noqa: F401 (re-exported)
     HEADER_SIZE,
+    IP_CHAIN,
     IP_COLOR_COLS,
     IP_COLOR_PTR,
     IP_ISEN,
@@ -76,13 +80,12 @@ from nppsim.plant.header import (  # noqa: F401 (re-exported)
     IP_NW,
     IP_NY,
     IP_P_JAC_TYP,
+    IP_ROOTS_FULL,
     IP_ROW_PTR,
     IP_ROWS,
     IP_SAT,
     IP_SCHED,
     IP_WATER,
-    IP_CHAIN,
-    IP_ROOTS_FULL,
 )
 
 #: fields of the closure chain-rule block at ip[IP_CHAIN] (counts, then offsets in ip)
@@ -115,6 +118,9 @@ KINDS = {
     _feed.CODE: "feedwater",
     _summary.CODE: "summary",
     _balance.CODE: "balance",
+    _validity.CODE: "validity",
+    _eccs.CODE: "eccs",
+    _btrans.CODE: "boron_transport",
 }
 
 
@@ -182,6 +188,10 @@ def _signals_phase(t, y, p, ip, d, w):
             _summary.signals(t, y, p, ip, d, w, r)
         elif code == _balance.CODE:
             _balance.signals(t, y, p, ip, d, w, r)
+        elif code == _eccs.CODE:
+            _eccs.signals(t, y, p, ip, d, w, r)
+        elif code == _btrans.CODE:
+            _btrans.signals(t, y, p, ip, d, w, r)
 
 
 @njit
@@ -224,6 +234,10 @@ def _derivatives_phase(t, y, p, ip, d, w, dydt):
             _summary.derivatives(t, y, p, ip, d, w, dydt, r)
         elif code == _balance.CODE:
             _balance.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _eccs.CODE:
+            _eccs.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _btrans.CODE:
+            _btrans.derivatives(t, y, p, ip, d, w, dydt, r)
 
 
 @njit
@@ -236,6 +250,12 @@ def _roots_phase(t, y, p, ip, d, w, g):
             _core.roots(t, y, p, ip, d, w, g, r)
         elif code == _protection.CODE:
             _protection.roots(t, y, p, ip, d, w, g, r)
+        elif code == _validity.CODE:
+            _validity.roots(t, y, p, ip, d, w, g, r)
+        elif code == _pzr.CODE:
+            _pzr.roots(t, y, p, ip, d, w, g, r)
+        elif code == _eccs.CODE:
+            _eccs.roots(t, y, p, ip, d, w, g, r)
 
 
 @njit

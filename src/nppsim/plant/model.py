@@ -12,92 +12,17 @@ from typing import Any
 import numpy as np
 
 from nppsim.designs import Design
-from nppsim.errors import InputError
 from nppsim.plant import assemble
 from nppsim.plant.components.controller import Controller
 from nppsim.plant.components.core import Core, ramp_value
 from nppsim.plant.components.protection import Protection
 from nppsim.plant.components.rod_control import AUTO, MANUAL, TRIPPED, RodControl
 from nppsim.plant.components.turbine import Turbine
+from nppsim.plant.design_view import DesignView
 from nppsim.plant.dynamics import core_design
 from nppsim.plant.network import Network
 
 _ROD_MODES = {AUTO: "auto", MANUAL: "manual", TRIPPED: "tripped"}
-
-
-class DesignView:
-    """What input checks need to know of a design as a model, without building it.
-
-    Parameters
-    ----------
-    design : Design
-        The design object.
-    kind : {"core", "plant"}
-        The model it is checked for.
-    """
-
-    def __init__(self, design: Design, kind: str = "core") -> None:
-        self.design = design
-        self.kind = kind
-
-    @property
-    def bank_names(self) -> list[str]:
-        """Names of the control-rod banks."""
-        return [b.name for b in core_design(self.design).rods.banks]
-
-    def count(self, what: str) -> int:
-        """How many pumps, steam generators or feed pumps the design has."""
-        if what in ("pump", "sg"):
-            return int(self.design.primary.loops) if self.design.primary else 0
-        if what == "feed_pump":
-            return int(self.design.turbine.feed_pumps) if self.design.turbine else 0
-        raise KeyError(what)
-
-    def check_index(self, what: str, k: int, field: str, file: str | None) -> None:
-        """Refuse a pump, steam generator or feed-pump number the design does not have."""
-        n = self.count(what)
-        names = {"pump": "pumps", "sg": "steam generators", "feed_pump": "feed pumps"}[what]
-        if not 1 <= k <= n:
-            raise InputError(file, field, k, f"{self.design.name} has {n} {names}: 1 to {n}")
-
-    def setpoint_range(self, controller: str) -> tuple[float, float, str]:
-        """Range the design allows for an operator setpoint (SI) and its unit.
-
-        Primary pressure between the low- and high-pressure trips; steam (header) pressure
-        between the low-steam-pressure trip and the BRU-K opening; SG level between the low-level
-        trip and the top of the shell less 0.5 m; pressurizer level between the low-level trip
-        and the top of the vessel less 1 m.
-        """
-        from nppsim.designs.plant_sections import plant_sections
-
-        ps = plant_sections(self.design)
-        pr, sd = ps.protection, ps.control.steam_dump
-        if controller == "primary_pressure":
-            return pr.low_primary_pressure.si, pr.high_primary_pressure.si, "Pa"
-        if controller == "steam_pressure":
-            return pr.low_steam_pressure.si, sd.bru_k_pressure.si, "Pa"
-        if controller == "sg_level":
-            return pr.low_sg_level.si, ps.steam_generators.vessel_inner_diameter.si - 0.5, "m"
-        if controller == "pressurizer_level":
-            return pr.low_pressurizer_level.si, ps.pressurizer.height - 1.0, "m"
-        raise InputError(
-            None,
-            "controller",
-            controller,
-            "primary_pressure, steam_pressure, sg_level, pressurizer_level",
-        )
-
-    def refine_description(self, desc: dict[str, Any]) -> None:
-        """Put the design's own ranges and choices into an action's description."""
-        for f in desc["fields"]:
-            if desc["kind"] == "bank" and f["name"] == "bank":
-                f["choices"] = list(self.bank_names)
-            if f["name"] in ("pump", "sg") or (
-                desc["kind"] == "feedwater_pump_trip" and f["name"] == "count"
-            ):
-                what = "feed_pump" if f["name"] == "count" else f["name"]
-                f["min_si"], f["max_si"] = 1, self.count(what)
-                f["range"] = f"1 to {self.count(what)}"
 
 
 class Model(DesignView):
@@ -217,15 +142,41 @@ class Model(DesignView):
         return y, d, out
 
     def loss_of_offsite_power(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
-        """Off-site power lost: pumps, feed pumps, condenser, heaters and make-up lose supply."""
+        """Off-site power lost: pumps, feed pumps, condenser, heaters and make-up lose supply;
+        the diesel generators start (if available) and take the safety loads in sequence."""
         net = self.net
-        d[self._d("electric.offsite")] = 0.0
+        more = net.by_name["electric"].lose_offsite(net, t, y, d)
         d[self._d("feedwater.pumps")] = 0.0
         for i in range(self.count("pump")):
             d[self._d(f"pump{i + 1}.voltage")] = 0.0
         net.component("makeup", Controller).set_mode(net, t, y, d, 2.0)
         d[self._d("makeup.held")] = 0.0
+        return y, d, [entry, *more]
+
+    # -- primary-side actions (issue 8: emergency power, boron, emergency cooling) ------------
+    def diesel_failure(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
+        """The diesel generators fail (to start, or trip): with off-site power lost this is a
+        station blackout."""
+        net = self.net
+        net.by_name["electric"].fail_diesels(net, t, y, d)
         return y, d, [entry]
+
+    def feed_and_bleed(
+        self, t: float, y: np.ndarray, d: np.ndarray, flow: float, boron: float, entry: dict
+    ) -> Any:
+        """Make-up at ``boron`` [ppm] added at ``flow`` [kg/s] with as much let down (0: stop)."""
+        net = self.net
+        net.by_name["boron_transport"].set_manual(net, d, flow, boron)
+        return y, d, [{**entry, "detail": f"{flow * 3.6:g} t/h at {boron:g} ppm"}]
+
+    def eccs_start(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
+        """Start the emergency core cooling by hand (the protection's ECCS signal)."""
+        from nppsim.plant.components.protection import TripRow
+
+        net = self.net
+        row = TripRow("manual", "", "above", 0.0, actions=("eccs",))
+        y, d, more = net.by_name["eccs"].on_protective_eccs(net, t, y, d, row)
+        return y, d, [entry, *more]
 
     def steam_line_break(
         self, t: float, y: np.ndarray, d: np.ndarray, sg: int, area: float, entry: dict

@@ -323,8 +323,7 @@ class Network:
                     owner = self.by_name[block.split(".", 1)[0]]
                     cols |= self._signal_columns(owner, block.split(".", 1)[1], seen)
             elif nm.startswith("state:"):
-                e = self.states[nm[6:]]
-                cols.update(range(e.start, e.start + e.size))
+                cols |= self._state_set([nm[6:]])
             elif nm.endswith("]") and "[" in nm:
                 # one element of a block: "h[0]", "h[-1]" (the last)
                 blk, _, k = nm[:-1].partition("[")
@@ -373,32 +372,16 @@ class Network:
                 for j in cols:
                     col_rows[j].update(range(e.start, e.start + e.size))
         for c in self.components:
+            for blk, per in c.declared.element_depends:
+                e = self.states[f"{c.name}.{blk}"]
+                for i, labels in enumerate(per):
+                    for j in self._state_set(labels):
+                        col_rows[j].add(e.start + i)
+        for c in self.components:
             for blk in c.declared.analytic_columns:
                 e = self.states[f"{c.name}.{blk}"]
                 analytic.update(range(e.start, e.start + e.size))
         return col_rows, analytic
-
-    def closed_pattern(self) -> list[set[int]]:
-        """For every state column, the rows it can reach after the closure phase (declared
-        dependencies; a closure couples its rows to everything any of them depends on). Every
-        non-zero of the Jacobian lies in it (tested)."""
-        col_rows, _ = self._sparsity()
-        ny = self.states.size
-        for c in self.components:
-            if c.declared.closure is None:
-                continue
-            nodes, own, _outs = c.declared.closure
-            rows = {self.states.index(x) for x in nodes}
-            for blk in own:
-                e = self.states[f"{c.name}.{blk}"]
-                rows.update(range(e.start, e.start + e.size))
-            inputs = self._closure_inputs(c)
-            reach = set().union(*inputs.values()) if inputs else set()
-            reach |= self._closure_read_states(c)
-            cols = {j for j in range(ny) if col_rows[j] & rows or j in reach}
-            for j in cols:
-                col_rows[j] |= rows
-        return col_rows
 
     def _signal_index_columns(self, idx: int) -> set[int]:
         """State columns the signal entry ``idx`` depends on (declared, transitively)."""
@@ -464,10 +447,24 @@ class Network:
             assert c.declared.closure is not None
             nodes, own, _ = c.declared.closure
             node_rows |= {self.states.index(x) for x in nodes}
+            mine: set[int] = set()
             for blk in own:
                 e = self.states[f"{c.name}.{blk}"]
-                own_rows.update(range(e.start, e.start + e.size))
+                mine.update(range(e.start, e.start + e.size))
+            # passive rows: the component's own are set by the closure (like its own blocks),
+            # the others corrected (like the nodes: the closure reads their rates before it)
+            passive, passive_on = c.declared.closure_passive
+            for blk in self._own_state_blocks(c):
+                e = self.states[f"{c.name}.{blk}"]
+                for i in self._state_set(passive):
+                    if e.start <= i < e.start + e.size:
+                        mine.add(i)
+            node_rows |= self._state_set(passive) - mine
+            own_rows |= mine
             read_states |= self._closure_read_states(c)
+            ports = [x for x in passive_on if x.startswith("port:")]
+            read_states |= self._state_set([x for x in passive_on if not x.startswith("port:")])
+            read_states |= self._block_columns(c, ports, set())
             for k, cols in self._closure_inputs(c).items():
                 inputs.setdefault(k, set()).update(cols)
         closure_cols = set(read_states)
@@ -499,9 +496,7 @@ class Network:
                 color_rows[j].add(ny + q)
         groups = _color_columns(color_rows, analytic)
         chain = [
-            j
-            for j in range(ny)
-            if j not in analytic and (fill[j] & node_rows or j in closure_cols)
+            j for j in range(ny) if j not in analytic and (fill[j] & node_rows or j in closure_cols)
         ]
         chain_in = [[k for k in in_list if j in inputs[k]] for j in chain]
         chain_f = [sorted(fill[j] & node_rows) for j in chain]
@@ -515,6 +510,17 @@ class Network:
             "chain_f": chain_f,
             "closure_rows": sorted(node_rows | own_rows),
         }
+
+    def _state_set(self, names: Iterable[str]) -> set[int]:
+        """State indices of block names (every element) or element labels."""
+        out: set[int] = set()
+        for nm in names:
+            if nm in self.states:
+                e = self.states[nm]
+                out.update(range(e.start, e.start + e.size))
+            else:
+                out.add(self.states.index(nm))
+        return out
 
     # -- kernel calls (Python side) --------------------------------------------------------
     def rhs(self, t: float, y: np.ndarray, d: np.ndarray) -> np.ndarray:

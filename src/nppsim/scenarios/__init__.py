@@ -48,7 +48,7 @@ from nppsim.actions import (
 )
 from nppsim.designs import Design, format_validation_error, load_design, read_toml
 from nppsim.errors import InputError
-from nppsim.plant.model import DesignView
+from nppsim.plant.design_view import DesignView
 from nppsim.units import TIME_UNITS, parse_quantity
 
 MAX_DURATION = MAX_TIME  # [s] a month of simulated time is the longest scenario accepted
@@ -206,6 +206,8 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
     try:
         design = load_design(sc.scenario.design)
     except InputError as e:
+        if e.file is not None and e.field not in ("<file>", "design"):
+            raise  # an error inside the design file: it names that file and field
         raise InputError(file, "scenario.design", sc.scenario.design, e.allowed) from None
     if not design.has_dynamics:
         raise InputError(
@@ -274,15 +276,12 @@ def builtin_names() -> list[str]:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load a built-in scenario by name or a scenario file by path."""
+    from nppsim.checks import input_file
+
     text = str(name_or_path)
-    path = Path(text)
-    if text in builtin_names():
+    path = input_file(text, "scenario", ".toml", builtin_names())
+    if path is None:
         path = _builtin_dir() / f"{text}.toml"
-    elif not (path.suffix == ".toml" and path.exists()):
-        known = ", ".join(builtin_names())
-        raise InputError(
-            None, "scenario", text, f"not a scenario file nor a built-in scenario ({known})"
-        )
     return parse_scenario(read_toml(path), path)
 
 

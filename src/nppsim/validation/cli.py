@@ -20,10 +20,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from nppsim.checks import check_output_dir, replace_into, staging_dir
+from nppsim.interrupt import EXIT_INTERRUPTED, run_each
+from nppsim.validation import report as _report
 from nppsim.validation.base import CaseOutcome
 from nppsim.validation.production import PRODUCTION_RTOL
 from nppsim.validation.report import format_error, production_cell
-from nppsim.validation.runner import discover, run_cases, shipped_cases
+from nppsim.validation.runner import discover, run_case, shipped_cases
 
 __all__ = ["validate"]
 
@@ -54,16 +57,32 @@ def validate(
             "the engine at their default settings.",
         ),
     ] = True,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an earlier report in --report.")
+    ] = False,
 ) -> None:
-    """Run the validation cases shipped with nppsim plus those given; exit 1 if any fails."""
+    """Run the validation cases shipped with nppsim plus those given; exit 1 if any fails.
+
+    Ctrl-C (or SIGTERM) stops after the cases done so far, reports them and exits 130.
+    """
     extra = list(cases or [])
     missing = [p for p in extra if not p.exists()]
     if missing:
         raise typer.BadParameter(
             f"no such file or folder: {', '.join(map(str, missing))}", param_hint="--cases"
         )
+    if report is not None:  # before any case runs
+        check_output_dir(report, "--report", ("report.md",), overwrite, "a validation report")
     paths = discover([*shipped_cases(), *extra])
-    outcomes = run_cases(paths, report_dir=report, production=production)
+    outcomes, interrupted = run_each(paths, lambda p: run_case(p, production))
+    if report is not None:  # written beside, then renamed in: never half a report
+        stage = staging_dir(report)
+        md = _report.write_report(outcomes, stage)
+        if interrupted:
+            md.write_text(
+                f"**Interrupted** after {len(outcomes)} of {len(paths)} cases.\n\n" + md.read_text()
+            )
+        replace_into(stage, Path(report), last=("report.md",))
 
     console = Console()
     table = Table(title="nppsim validation", show_header=True, header_style="bold")
@@ -106,5 +125,12 @@ def validate(
     n_passed = sum(o.passed for o in outcomes)
     n_failed = len(outcomes) - n_passed
     typer.echo(f"{n_passed} passed, {n_failed} failed")
+    if interrupted:
+        typer.echo(
+            f"interrupted after {len(outcomes)} of {len(paths)} cases (the cases above are "
+            "complete)",
+            err=True,
+        )
+        raise typer.Exit(code=EXIT_INTERRUPTED)
     if n_failed:
         raise typer.Exit(code=1)

@@ -904,9 +904,7 @@ class Core(Component):
             description="(dn/dt)/n, inverse reactor period",
             depends=("n", "c", *fb),
         )
-        b.signal(
-            "reactivity", "1", 8, columns=[f"reactivity_{x}" for x in RHO_NAMES], depends=fb
-        )
+        b.signal("reactivity", "1", 8, columns=[f"reactivity_{x}" for x in RHO_NAMES], depends=fb)
         b.signal("temp_fuel_avg", "K", columns="temp_fuel_avg_k", depends=("temp_fuel",))
         b.signal(
             "temp_fuel_max",
