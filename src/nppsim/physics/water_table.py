@@ -667,6 +667,50 @@ def ph_branch_ends(
 
 
 @njit
+def ph_pressure_cell(
+    tab: NDArray[np.float64], off: int, p: float
+) -> tuple[
+    int,
+    int,
+    tuple[float, float, float, float, float, float, float, float],
+    float,
+    float,
+    float,
+    float,
+    float,
+    float,
+]:
+    """The pressure half of a look-up at ``p`` (for :func:`ph_state_in_cell`: many enthalpies at
+    one pressure)."""
+    return _p_cell(tab, off, p)
+
+
+@njit
+def ph_state_in_cell(
+    tab: NDArray[np.float64],
+    off: int,
+    p: float,
+    h: float,
+    cell: tuple[
+        int,
+        int,
+        tuple[float, float, float, float, float, float, float, float],
+        float,
+        float,
+        float,
+        float,
+        float,
+        float,
+    ],
+) -> tuple[float, float, float, float, int]:
+    """:func:`ph_state` at ``(p, h)`` on the pressure half ``cell`` of
+    :func:`ph_pressure_cell` (at the same ``p``): the same numbers, the pressure half computed
+    once for many enthalpies."""
+    r = _h_part(tab, off, p, h, False, cell)
+    return r[0], r[1], r[2], r[3], r[7]
+
+
+@njit
 def ph_state(
     tab: NDArray[np.float64], off: int, p: float, h: float
 ) -> tuple[float, float, float, float, int]:

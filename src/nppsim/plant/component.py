@@ -61,6 +61,8 @@ class Declared:
     element_depends: list[tuple[str, list[list[str]]]] = field(default_factory=list)
     outputs: set[str] = field(default_factory=set)  # output-only signals (computed for records)
     events_only: list[str] = field(default_factory=list)  # discrete entries the rhs never reads
+    # own signals its event functions read (None: any)
+    roots_reads: set[str] | None = field(default_factory=set)
 
 
 class Declarer:
@@ -216,9 +218,26 @@ class Declarer:
         self.out.roots.append((name, description, k, -1, name))
         self._field("G_", name, k)
 
-    def roots(self, name: str, names: Sequence[str], description: str = "") -> None:
+    def roots(
+        self,
+        name: str,
+        names: Sequence[str],
+        description: str = "",
+        *,
+        reads: Sequence[str] | None = None,
+    ) -> None:
         """A block of event functions (one per name, e.g. the rows of a table); the
-        component's ``on_<name>`` method handles them, with the row index."""
+        component's ``on_<name>`` method handles them, with the row index.
+
+        ``reads`` names the component's own signals the event functions read (besides its ports
+        and signal references); None: any of them. A component whose closure writes signals
+        (``closure(outputs=...)``) and whose event functions read none of them lets the kernel
+        evaluate the event functions without the rates (see :func:`nppsim.plant.kernel.roots`).
+        """
+        if reads is None:
+            self.out.roots_reads = None
+        elif self.out.roots_reads is not None:
+            self.out.roots_reads |= set(reads)
         k = self._net.n_roots
         self._net.n_roots += len(names)
         for j, nm in enumerate(names):

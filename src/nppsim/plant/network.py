@@ -161,7 +161,9 @@ class Network:
             if not c.declared.roots:
                 continue
             if c.declared.closure is not None and c.declared.closure[2]:
-                return True  # its event functions may read its own closure's outputs
+                reads = c.declared.roots_reads
+                if reads is None or reads & set(c.declared.closure[2]):
+                    return True  # its event functions may read its own closure's outputs
             refs = [t for t in c.declared.ports.values() if t is not None]
             for _, names in c.declared.signal_refs:
                 refs.extend(names)

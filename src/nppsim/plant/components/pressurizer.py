@@ -396,8 +396,9 @@ def closure(t, y, p, ip, d, w, dydt, r):
     ext = np.zeros(nn)
     mix_h = np.zeros(nn)
     mix_b = np.zeros(nn)
+    cell = props.pressure_cell(p, ip, press)  # one pressure: its half of the look-up once
     for j in range(nn):
-        rho, drh, drp = props.node_compressibility(p, ip, press, y[ip[ih + j]])
+        rho, drh, drp = props.node_compressibility_in_cell(p, ip, press, y[ip[ih + j]], cell)
         mass[j] = p[pm + j] if p[pm + j] > 0.0 else rho * p[pv + j]
         vrh[j] = p[pv + j] * drh
         comp[j] = p[pv + j] * (drh * p[pv + j] / mass[j] + drp)
@@ -702,7 +703,12 @@ class Pressurizer(Component):
             description="two-region transfers: flashing, rain-out, interface evaporation, wall "
             "and spray condensation",
         )
-        b.roots("valves", list(EVENTS), "pressurizer valves and heater switching")
+        b.roots(
+            "valves",
+            list(EVENTS),
+            "pressurizer valves and heater switching",
+            reads=("pressure", "level"),
+        )
         b.depends("heater", ("heater", *vessel))
         inputs = (*vessel, "heater", *(f"port:{k}" for k in ports))
         refs = ("refs:inj_flow", "refs:inj_h", "refs:inj_boron")
