@@ -434,7 +434,7 @@ def startup(repeats: int) -> None:
         env["NPPSIM_CACHE_DIR"] = str(Path(tmp) / "cache")
         out = str(Path(tmp) / "run")
         imp = [py, "-c", "import nppsim.plant.kernel"]
-        run = [nppsim_cli, "run", "turbine-trip", "--out", out]
+        run = [nppsim_cli, "run", "turbine-trip", "--out", out, "--overwrite"]
         print(f"| what | empty cache [s] | cached [s] (best of {repeats}) |")
         print("|---|---|---|")
         for label, cmd in (("import nppsim.plant.kernel", imp), ("nppsim run turbine-trip", run)):
