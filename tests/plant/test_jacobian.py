@@ -23,6 +23,11 @@ CASES = [
     ("rcp-start", (30.0, 70.0)),
     ("load-follow", (7200.0,)),
     ("rcp-trip-one", (20.0,)),
+    # the other designs: a gas pressurizer's closure, passive heat removal (a closure declared for
+    # the structure only), second-stage accumulators
+    ("natural-circulation", (30.0, 300.0)),
+    ("power-manoeuvre", (600.0,)),
+    ("station-blackout-24h", (120.0, 3600.0)),
 ]
 
 

@@ -379,6 +379,29 @@ class Network:
                 for i, labels in enumerate(per):
                     for j in self._state_set(labels):
                         col_rows[j].add(e.start + i)
+        # closures declared for the structure only (no closure phase: the component's
+        # derivatives write into another's rate): their rows depend on the union of their columns
+        for c in self.components:
+            if c.declared.closure is None or c.code in kernel.CLOSURE_CODES:
+                continue
+            nodes, own_blocks, _ = c.declared.closure
+            rows = {self.states.index(x) for x in nodes}
+            for blk in own_blocks:
+                e = self.states[f"{c.name}.{blk}"]
+                rows.update(range(e.start, e.start + e.size))
+            cols = {j for j in range(ny) if col_rows[j] & rows}
+            for j in cols:
+                col_rows[j] |= rows
+            passive, passive_on = c.declared.closure_passive
+            if passive:
+                prows = self._state_set(passive)
+                for j in cols:
+                    col_rows[j] |= prows
+                ports = [x for x in passive_on if x.startswith("port:")]
+                on_cols = self._state_set([x for x in passive_on if not x.startswith("port:")])
+                on_cols |= self._block_columns(c, ports, set())
+                for j in on_cols:
+                    col_rows[j] |= prows
         for c in self.components:
             for blk in c.declared.analytic_columns:
                 e = self.states[f"{c.name}.{blk}"]
@@ -440,7 +463,11 @@ class Network:
         """
         ny = self.states.size
         col_rows, analytic = self._sparsity()
-        closures = [c for c in self.components if c.declared.closure is not None]
+        closures = [
+            c
+            for c in self.components
+            if c.declared.closure is not None and c.code in kernel.CLOSURE_CODES
+        ]
         node_rows: set[int] = set()
         own_rows: set[int] = set()
         read_states: set[int] = set()
