@@ -23,13 +23,14 @@ assert _spec is not None and _spec.loader is not None
 _plant = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_plant)
 
-#: key quantities of the core: column, label, scale to the printed unit, unit
+#: key quantities of the core: column, label, scale to the printed unit, unit, tolerance (None:
+#: the deviation is printed without a verdict)
 CORE_KEYS = (
-    ("power_thermal_w", "power", 100.0 / 3000e6, "% of nominal"),
-    ("temp_fuel_avg_k", "T_fuel", 1.0, "K"),
-    ("temp_coolant_outlet_k", "T_out", 1.0, "K"),
-    ("reactivity_xenon", "rho_Xe", 1e5, "pcm"),
-    ("boron_ppm", "boron", 1.0, "ppm"),
+    ("power_thermal_w", "power", 100.0 / 3000e6, "% of nominal", None),
+    ("temp_fuel_avg_k", "T_fuel", 1.0, "K", None),
+    ("temp_coolant_outlet_k", "T_out", 1.0, "K", None),
+    ("reactivity_xenon", "rho_Xe", 1e5, "pcm", None),
+    ("boron_ppm", "boron", 1.0, "ppm", None),
 )
 
 

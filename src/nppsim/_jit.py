@@ -78,4 +78,14 @@ def njit(*args: Any, **kwargs: Any) -> Any:
     kwargs.setdefault("nogil", True)
     if kwargs.get("fastmath") or kwargs.get("parallel"):
         raise ValueError("nppsim kernels must not use fastmath or parallel (determinism)")
+    if numba.config.DISABLE_JIT:
+        # Numba then returns the plain function; callers that use ``f.py_func`` (the NumPy
+        # form of a scalar kernel) find it on the function itself.
+        def plain(func: Any) -> Any:
+            func.py_func = func
+            return func
+
+        if len(args) == 1 and callable(args[0]):
+            return plain(args[0])
+        return plain
     return numba.njit(*args, **kwargs)

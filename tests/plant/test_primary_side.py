@@ -30,14 +30,22 @@ def plant_equilibrium(v446):
 
 def test_every_signal_and_rate_is_computed_at_every_call(plant):
     """The kernel writes every rate and every signal a two-region plant reads (a signal read
-    before it is written would make the right-hand side depend on the memory it finds)."""
+    before it is written would make the right-hand side depend on the memory it finds); the
+    right-hand side's evaluation leaves out only the output-only signals (declared
+    ``output=True``, read by nothing), which the evaluation for records computes."""
     y, d = plant.steady_state(1.0)
     net = plant.net
+    outputs = sorted(net._output_entries())
+    assert outputs  # the energy balance's inventories
     w = np.full(net.signals.size, np.nan)
     dy = np.full(net.states.size, np.nan)
     kernel.evaluate(0.0, y, net.p, net.ip, d, w, dy)
     assert np.all(np.isfinite(dy))
-    assert np.all(np.isfinite(w))
+    assert np.all(np.isfinite(np.delete(w, outputs)))
+    w_all = np.full(net.signals.size, np.nan)
+    kernel.evaluate_all(0.0, y, net.p, net.ip, d, w_all, dy)
+    assert np.all(np.isfinite(w_all))
+    np.testing.assert_array_equal(np.delete(w_all, outputs), np.delete(w, outputs))
 
 
 def test_two_region_steady_state(plant):

@@ -510,6 +510,23 @@ def _step_factor(err, q):  # pragma: no cover - compiled
 
 
 @njit
+def _csr_refill(a, ptr, idx, val, n):  # pragma: no cover - compiled
+    """Write the dense matrix ``a`` into an existing CSR pattern (zeros where ``a`` has none);
+    False, with the values partly overwritten, if ``a`` has a non-zero outside the pattern."""
+    for i in range(n):
+        q = ptr[i]
+        end = ptr[i + 1]
+        for j in range(n):
+            v = a[i, j]
+            if q < end and idx[q] == j:
+                val[q] = v
+                q += 1
+            elif v != 0.0:
+                return False
+    return True
+
+
+@njit
 def _all_finite(x, n):  # pragma: no cover - compiled
     for i in range(n):
         if not np.isfinite(x[i]):
@@ -826,17 +843,23 @@ def _take_step(
                     Jd[i, j] = 0.0
             jac(t_new, y0, p, ip, d, Jd)
             ist[I_NJAC] += 1
-            nnz = dense_to_csr(Jd, jptr, jidx, jval)
-            for q in range(nnz, ist[I_JNNZ]):  # no stale tail: the state stays canonical
-                jidx[q] = 0
-                jval[q] = 0.0
-            ist[I_JNNZ] = nnz
-            markowitz_order(n, jptr, jidx, lord, ivec[7])
+            # A Jacobian whose non-zeros fit the stored pattern keeps it (explicit zeros
+            # included): the LU is then refactored numerically on the old pivots (a third of a
+            # full factorization), the full one following only if their check fails.
+            if ist[I_LU_PATTERN] == 1 and _csr_refill(Jd, jptr, jidx, jval, n):
+                nnz = ist[I_JNNZ]
+            else:
+                nnz = dense_to_csr(Jd, jptr, jidx, jval)
+                for q in range(nnz, ist[I_JNNZ]):  # no stale tail: the state stays canonical
+                    jidx[q] = 0
+                    jval[q] = 0.0
+                ist[I_JNNZ] = nnz
+                markowitz_order(n, jptr, jidx, lord, ivec[7])
+                ist[I_LU_PATTERN] = 0
             ist[I_JAC_OK] = 1
             ist[I_JAC_FRESH] = 1
             ist[I_JAC_AGE] = 0
             ist[I_LU_OK] = 0
-            ist[I_LU_PATTERN] = 0
             if not _all_finite(jval, nnz):
                 ist[I_JAC_OK] = 0
                 ist[I_REASON] = _R_NONFINITE

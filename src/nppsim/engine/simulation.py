@@ -217,6 +217,12 @@ class Simulation:
         self._log(entries)
         self._segments.append(d.copy())
         self._record(np.array([t]), y[None, :])
+        if self._same_rhs(t, y, d):
+            # only latches of event functions changed (an alarm): the right-hand side is the
+            # same, the integrator goes on with its history; the event functions are evaluated
+            # again with the new discrete state
+            self.integ.update_discrete(d)
+            return
         self.integ.restart(t, y, d)
         self.n_restarts += 1
         stop = next((e for e in entries if e.get("stop")), None)
@@ -224,6 +230,19 @@ class Simulation:
             # the model left its validity range: nothing beyond t means anything
             self.stopped = f"{stop.get('detail') or stop['name']} (at t = {t:.6g} s)"
             raise ValidityError(self.stopped, t, stop["name"])
+
+    def _same_rhs(self, t: float, y: np.ndarray, d: np.ndarray) -> bool:
+        """Whether a change at ``t`` leaves the integrator's right-hand side as it was: the
+        integrator is at ``t`` with the same state, and only discrete entries the rhs never
+        reads changed (:attr:`Network.d_events_only`)."""
+        integ = self.integ
+        mask = getattr(self.net, "d_events_only", None)
+        if mask is None or not hasattr(integ, "update_discrete") or integ.t != t:
+            return False
+        if not np.array_equal(integ.y, y):
+            return False
+        changed = integ.d != d
+        return bool(np.all(mask[changed]))
 
     def _log(self, entries: list[dict[str, Any]]) -> None:
         for e in entries:

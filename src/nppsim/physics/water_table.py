@@ -423,25 +423,31 @@ def _patch(
 
 
 @njit
-def _ph_core(
-    tab: NDArray[np.float64], off: int, p: float, h: float, transport: bool
-) -> tuple[float, float, float, float, float, float, float, int]:
-    """(T, rho, drho_dh, drho_dp, cp, mu, k, status); cp, mu, k NaN unless ``transport``."""
-    nan = math.nan
+def _p_cell(
+    tab: NDArray[np.float64], off: int, p: float
+) -> tuple[
+    int,
+    int,
+    tuple[float, float, float, float, float, float, float, float],
+    float,
+    float,
+    float,
+    float,
+    float,
+    float,
+]:
+    """The pressure half of a look-up, shared by every enthalpy at one pressure: (inside the
+    table's pressure range, cell i, Hermite basis in p, dz, dz/dp, h_l, dh_l/dp, h_v, dh_v/dp).
+    """
     n_p = int(tab[off + 3])
-    n_h = int(tab[off + 4])
     order_p = int(tab[off + 6])
-    order_h = int(tab[off + 7])
     p_split = tab[off + 10]
-    h_min = tab[off + 11]
-    h_max = tab[off + 12]
-    if not (tab[off + 8] <= p <= tab[off + 9] and h_min <= h <= h_max):  # NaN fails too
-        return nan, nan, nan, nan, nan, nan, nan, OUTSIDE
     o_bl = off + HEADER
     o_bv = o_bl + 2 * n_p
-    o_d = o_bv + 2 * n_p
-    block = n_p * n_h * _STRIDE
     n_low = int(tab[off + 13])
+    if not (tab[off + 8] <= p <= tab[off + 9]):  # NaN fails too
+        b0 = hermite_basis(0.0, order_p)
+        return 0, 0, b0, 1.0, 1.0, math.nan, math.nan, math.nan, math.nan
     # pressure cell: even in s(p) = ln p + p/p_scale - w ln(1 - p/p_c) below p_split, in p above
     if p < p_split:
         w = tab[off + 15]
@@ -460,6 +466,43 @@ def _ph_core(
     h_v, dh_v = _hermite_1d(tab, o_bv, n_p, i, dz, bp)
     dh_l *= dz_dp
     dh_v *= dz_dp
+    return 1, i, bp, dz, dz_dp, h_l, dh_l, h_v, dh_v
+
+
+@njit
+def _h_part(
+    tab: NDArray[np.float64],
+    off: int,
+    p: float,
+    h: float,
+    transport: bool,
+    cell: tuple[
+        int,
+        int,
+        tuple[float, float, float, float, float, float, float, float],
+        float,
+        float,
+        float,
+        float,
+        float,
+        float,
+    ],
+) -> tuple[float, float, float, float, float, float, float, int]:
+    """The enthalpy half of a look-up, on the pressure cell of :func:`_p_cell` (at ``p``)."""
+    nan = math.nan
+    n_p = int(tab[off + 3])
+    n_h = int(tab[off + 4])
+    order_h = int(tab[off + 7])
+    p_split = tab[off + 10]
+    h_min = tab[off + 11]
+    h_max = tab[off + 12]
+    inside, i, bp, dz, dz_dp, h_l, dh_l, h_v, dh_v = cell
+    if not (inside == 1 and h_min <= h <= h_max):  # NaN fails too
+        return nan, nan, nan, nan, nan, nan, nan, OUTSIDE
+    o_bl = off + HEADER
+    o_bv = o_bl + 2 * n_p
+    o_d = o_bv + 2 * n_p
+    block = n_p * n_h * _STRIDE
     c = tab[off + 19]
     dsb = 1.0 / (n_h - 1)
 
@@ -543,6 +586,43 @@ def _ph_core(
 
 
 @njit
+def _ph_core(
+    tab: NDArray[np.float64], off: int, p: float, h: float, transport: bool
+) -> tuple[float, float, float, float, float, float, float, int]:
+    """(T, rho, drho_dh, drho_dp, cp, mu, k, status); cp, mu, k NaN unless ``transport``."""
+    return _h_part(tab, off, p, h, transport, _p_cell(tab, off, p))
+
+
+@njit
+def ph_state_nodes(
+    tab: NDArray[np.float64],
+    off: int,
+    p: float,
+    y: NDArray[np.float64],
+    ys: int,
+    n: int,
+    w: NDArray[np.float64],
+    wt: int,
+    wr: int,
+    wd: int,
+) -> int:
+    """:func:`ph_state` of ``n`` enthalpies ``y[ys:ys + n]`` at one pressure ``p``, the pressure
+    half computed once: T, rho and (d rho/d h)_p into ``w[wt + j]``, ``w[wr + j]``,
+    ``w[wd + j]`` (the same numbers as one look-up each). Returns the first status that is not
+    :data:`LIQUID` (0 if none)."""
+    cell = _p_cell(tab, off, p)
+    first = LIQUID
+    for j in range(n):
+        r = _h_part(tab, off, p, y[ys + j], False, cell)
+        w[wt + j] = r[0]
+        w[wr + j] = r[1]
+        w[wd + j] = r[2]
+        if r[7] != LIQUID and first == LIQUID:
+            first = r[7]
+    return first
+
+
+@njit
 def ph_branch_ends(
     tab: NDArray[np.float64], off: int, p: float
 ) -> tuple[float, float, float, float, int]:
@@ -584,6 +664,50 @@ def ph_branch_ends(
     h_l, dh_l = _hermite_1d(tab, o_bl, n_p, i, dz, bp)
     h_v, dh_v = _hermite_1d(tab, o_bv, n_p, i, dz, bp)
     return h_l, dh_l * dz_dp, h_v, dh_v * dz_dp, LIQUID
+
+
+@njit
+def ph_pressure_cell(
+    tab: NDArray[np.float64], off: int, p: float
+) -> tuple[
+    int,
+    int,
+    tuple[float, float, float, float, float, float, float, float],
+    float,
+    float,
+    float,
+    float,
+    float,
+    float,
+]:
+    """The pressure half of a look-up at ``p`` (for :func:`ph_state_in_cell`: many enthalpies at
+    one pressure)."""
+    return _p_cell(tab, off, p)
+
+
+@njit
+def ph_state_in_cell(
+    tab: NDArray[np.float64],
+    off: int,
+    p: float,
+    h: float,
+    cell: tuple[
+        int,
+        int,
+        tuple[float, float, float, float, float, float, float, float],
+        float,
+        float,
+        float,
+        float,
+        float,
+        float,
+    ],
+) -> tuple[float, float, float, float, int]:
+    """:func:`ph_state` at ``(p, h)`` on the pressure half ``cell`` of
+    :func:`ph_pressure_cell` (at the same ``p``): the same numbers, the pressure half computed
+    once for many enthalpies."""
+    r = _h_part(tab, off, p, h, False, cell)
+    return r[0], r[1], r[2], r[3], r[7]
 
 
 @njit

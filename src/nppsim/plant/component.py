@@ -55,9 +55,14 @@ class Declared:
     signal_refs: list[tuple[str, list[str]]] = field(default_factory=list)
     state_refs: list[tuple[str, list[str]]] = field(default_factory=list)
     optional_ports: set[str] = field(default_factory=set)
-    closure: tuple[list[str], tuple[str, ...]] | None = None
+    # (node state labels, own blocks, own signals the closure writes)
+    closure: tuple[list[str], tuple[str, ...], tuple[str, ...]] | None = None
     closure_passive: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
     element_depends: list[tuple[str, list[list[str]]]] = field(default_factory=list)
+    outputs: set[str] = field(default_factory=set)  # output-only signals (computed for records)
+    events_only: list[str] = field(default_factory=list)  # discrete entries the rhs never reads
+    # own signals its event functions read (None: any)
+    roots_reads: set[str] | None = field(default_factory=set)
 
 
 class Declarer:
@@ -142,12 +147,18 @@ class Declarer:
         columns: Sequence[str] | str | None = None,
         description: str = "",
         depends: Sequence[str] | None = None,
+        output: bool = False,
     ) -> None:
         """An algebraic quantity [unit] computed by the component's kernels.
 
         ``columns`` names the recorded output column(s) (None: computed, readable by name, not
-        recorded). ``depends`` lists the state blocks and ports (``"port:name"``) the signal
-        depends on, for the Jacobian's structure (default: all the component's states and ports).
+        recorded). ``depends`` lists the state blocks, single elements of blocks (``"h[0]"``,
+        ``"h[-1]"`` the last) and ports (``"port:name"``) the signal depends on, for the
+        Jacobian's structure (default: all the component's states and ports).
+        ``output=True`` marks a quantity that no derivative needs (bookkeeping, a recorded
+        figure): the component computes it in its ``outputs`` kernel, which runs only when
+        signals are read or recorded, never in the integrator's right-hand side; no port may
+        read it.
         """
         cols = [columns] if isinstance(columns, str) else (list(columns) if columns else None)
         e = self._net.signals.add(
@@ -156,6 +167,8 @@ class Declarer:
         self._field("W_", name, e.start)
         if depends is not None:
             self.out.signal_depends[name] = tuple(depends)
+        if output:
+            self.out.outputs.add(name)
 
     def discrete(
         self,
@@ -165,11 +178,16 @@ class Declarer:
         *,
         description: str = "",
         scheduled: bool = False,
+        rhs: bool = True,
     ) -> None:
         """A discrete entry (mode, latch, ramp, setpoint; float codes) with its initial value.
 
         ``scheduled=True`` marks an entry holding the time [s] of a scheduled action (``inf``:
         none); the engine stops there and calls the component's ``on_<name>`` handler.
+        ``rhs=False`` marks an entry that no ``signals``, ``derivatives`` or ``closure`` kernel
+        reads (a latch only the event functions and the handlers read): an event that changes
+        only such entries leaves the right-hand side as it was, and the integrator goes on
+        without a restart.
         """
         arr = np.atleast_1d(np.asarray(init, dtype=float)).ravel()
         e = self._net.discrete.add(self._full(name), arr.size, unit, description=description)
@@ -177,6 +195,8 @@ class Declarer:
         self._field("D_", name, e.start)
         if scheduled:
             self.out.breaks.append(name)
+        if not rhs:
+            self.out.events_only.append(name)
 
     def count(self, name: str, value: int) -> None:
         """An integer stored in the record itself (a number of groups, nodes, banks)."""
@@ -198,9 +218,26 @@ class Declarer:
         self.out.roots.append((name, description, k, -1, name))
         self._field("G_", name, k)
 
-    def roots(self, name: str, names: Sequence[str], description: str = "") -> None:
+    def roots(
+        self,
+        name: str,
+        names: Sequence[str],
+        description: str = "",
+        *,
+        reads: Sequence[str] | None = None,
+    ) -> None:
         """A block of event functions (one per name, e.g. the rows of a table); the
-        component's ``on_<name>`` method handles them, with the row index."""
+        component's ``on_<name>`` method handles them, with the row index.
+
+        ``reads`` names the component's own signals the event functions read (besides its ports
+        and signal references); None: any of them. A component whose closure writes signals
+        (``closure(outputs=...)``) and whose event functions read none of them lets the kernel
+        evaluate the event functions without the rates (see :func:`nppsim.plant.kernel.roots`).
+        """
+        if reads is None:
+            self.out.roots_reads = None
+        elif self.out.roots_reads is not None:
+            self.out.roots_reads |= set(reads)
         k = self._net.n_roots
         self._net.n_roots += len(names)
         for j, nm in enumerate(names):
@@ -223,19 +260,27 @@ class Declarer:
         self,
         node_states: Sequence[str],
         own: Sequence[str],
+        outputs: Sequence[str] = (),
         *,
         passive: Sequence[str] = (),
         passive_on: Sequence[str] = (),
     ) -> None:
-        """The component's closure phase couples the rates of ``node_states`` (labels of other
-        components' states) and its own blocks ``own``: each of them may depend on whatever any
-        of them depends on (the Jacobian's structure takes the union).
+        """The component's closure phase reads and corrects the rates of ``node_states``
+        (labels of other components' states) and sets the rates of its own blocks ``own``; it
+        writes its signals ``outputs`` (which nothing before the closure may read).
 
-        ``passive`` rows (state labels or block names) are corrected by the closure too but read
-        by nothing in it (concentrations carried by the surge): they depend on whatever the
-        closure depends on and on the ``passive_on`` columns (state labels, block names or
-        ``"port:name"``), without coupling back."""
-        self.out.closure = (list(node_states), tuple(own))
+        ``passive`` rows (state labels or block names) are corrected (or, for the component's
+        own blocks, set) by the closure too but read by nothing in it (concentrations carried by
+        the surge): they depend on whatever the closure depends on and on the ``passive_on``
+        columns (state labels, block names or ``"port:name"``), without coupling back.
+
+        For the Jacobian the kernel differentiates the closure by the chain rule: the columns of
+        the rates before the closure (finite differences over column groups), then the closure
+        itself, once per column that reaches its inputs (the node rates, the component's states
+        and signals, its ports and signal references): a closure that couples every node through
+        one scalar (the surge) then costs one cheap call per column, not a column group each.
+        """
+        self.out.closure = (list(node_states), tuple(own), tuple(outputs))
         self.out.closure_passive = (list(passive), list(passive_on))
 
     def analytic_columns(self, block: str) -> None:

@@ -19,4 +19,6 @@ IP_P_JAC_TYP = 12  # offset, in p, of the typical magnitude of every state (FD i
 IP_WATER = 13  # offset, in p, of the packed (p, h) water-property table
 IP_SAT = 14  # offset, in p, of the packed saturation table
 IP_ISEN = 15  # offset, in p, of the packed isentropic-drop table (turbine; -1: none)
+IP_CHAIN = 16  # offset of the closure chain-rule block of the Jacobian (see the kernel)
+IP_ROOTS_FULL = 17  # 1: event functions read signals a closure writes (evaluate every phase)
 HEADER_SIZE = 20

@@ -12,14 +12,29 @@ each kind's compiled functions, in four phases:
    the signals of components scheduled before it through its input ports;
 2. ``derivatives``: every component writes the time derivatives of its own states;
 3. ``closure``: components that couple through other components' derivatives (the pressurizer's
-   surge, which is the thermal expansion of the whole primary circuit) correct them.
+   surge, which is the thermal expansion of the whole primary circuit) correct them;
+
+and, only when signals are read or recorded (never in the right-hand side), a fifth:
+
+4. ``outputs``: quantities no derivative needs (the energy balance's inventories), declared
+   ``output=True``.
 
 Being functions of ``(t, y, p, ip, d)`` only, they give the same bits whatever was called before,
 and two threads may call them at once (they release the GIL).
 
-The Jacobian is built by finite differences over groups of structurally independent columns (the
-grouping is computed once by the network from the components' declared dependencies,
-Curtis-Powell-Reid), plus the columns that components fill analytically.
+The Jacobian (:func:`jac`) is built from the structure the network computed once from the
+components' declared dependencies:
+
+* **column groups** (Curtis, Powell & Reid 1974): columns that change disjoint rows of the rates
+  *before the closure phase* share one evaluation of the first three phases;
+* **the closure by the chain rule**: a closure is a cheap function of the node rates before it,
+  of a few signals and states; its columns are ``Phi(f0 + h J0[:, j], w + h W[:, j], y + h e_j)``
+  with ``J0[:, j]`` (rates) and ``W[:, j]`` (the closure's input signals) taken from the group
+  evaluations: one closure call per column that reaches the closure, instead of the dense
+  coupling (every primary node through the surge) forcing a group per column;
+* **sinks** (states no rate reads: the balance's integrals) keep only their own block's entries;
+* **analytic columns**: a component fills a block of columns from one difference quotient of its
+  lead column (the 94 decay-heat groups, which enter the rest only through the decay power).
 
 Reference: A. R. Curtis, M. J. D. Powell, J. K. Reid, "On the estimation of sparse Jacobian
 matrices", *J. Inst. Math. Appl.* 13 (1974) 117.
@@ -57,6 +72,7 @@ from nppsim.plant.components import turbine as _turbine
 from nppsim.plant.components import validity as _validity
 from nppsim.plant.header import (  # noqa: F401 (re-exported)
     HEADER_SIZE,
+    IP_CHAIN,
     IP_COLOR_COLS,
     IP_COLOR_PTR,
     IP_ISEN,
@@ -68,12 +84,29 @@ from nppsim.plant.header import (  # noqa: F401 (re-exported)
     IP_NW,
     IP_NY,
     IP_P_JAC_TYP,
+    IP_ROOTS_FULL,
     IP_ROW_PTR,
     IP_ROWS,
     IP_SAT,
     IP_SCHED,
     IP_WATER,
 )
+
+#: kinds whose closure phase runs in :func:`_closure_phase` (differentiated by the chain rule in
+#: :func:`jac`); other components may declare a closure for the Jacobian's structure only (their
+#: derivatives phase writes into another component's rate)
+CLOSURE_CODES = (_pzr.CODE, _gpz.CODE)
+
+#: fields of the closure chain-rule block at ip[IP_CHAIN] (counts, then offsets in ip)
+CH_N = 0  # number of chain columns
+CH_NROWS = 1  # number of closure rows (nodes and the closures' own blocks)
+CH_COLS = 2  # the chain columns
+CH_INDEX = 3  # column -> its chain index (-1: none), ny entries
+CH_IN_PTR = 4  # per chain column, pointers into CH_IN (n + 1)
+CH_IN = 5  # closure input signals each chain column moves
+CH_F_PTR = 6  # per chain column, pointers into CH_F (n + 1)
+CH_F = 7  # node rows (rates before the closure) each chain column moves
+CH_ROWS = 8  # the closure rows
 
 #: the kinds the dispatch knows, by code (each module defines CODE)
 KINDS = {
@@ -261,12 +294,37 @@ def _roots_phase(t, y, p, ip, d, w, g):
 
 
 @njit
-def evaluate(t, y, p, ip, d, w, dydt):
-    """All signals into ``w`` and all derivatives into ``dydt`` at ``(t, y)``."""
+def _outputs_phase(t, y, p, ip, d, w):
+    base = ip[IP_SCHED]
+    for s in range(ip[IP_NSCHED]):
+        code = ip[base + 2 * s]
+        r = ip[base + 2 * s + 1]
+        if code == _balance.CODE:
+            _balance.outputs(t, y, p, ip, d, w, r)
+
+
+@njit
+def _open(t, y, p, ip, d, w, dydt):
+    """The phases before the closure: signals into ``w``, rates into ``dydt`` (the rows a
+    closure sets are left unwritten)."""
     _early_phase(t, y, p, ip, d, w)
     _signals_phase(t, y, p, ip, d, w)
     _derivatives_phase(t, y, p, ip, d, w, dydt)
+
+
+@njit
+def evaluate(t, y, p, ip, d, w, dydt):
+    """The signals the rates need into ``w`` and all derivatives into ``dydt`` at ``(t, y)``
+    (output-only signals are not computed: :func:`evaluate_all`)."""
+    _open(t, y, p, ip, d, w, dydt)
     _closure_phase(t, y, p, ip, d, w, dydt)
+
+
+@njit
+def evaluate_all(t, y, p, ip, d, w, dydt):
+    """Every signal (output-only ones too) into ``w`` and all derivatives into ``dydt``."""
+    evaluate(t, y, p, ip, d, w, dydt)
+    _outputs_phase(t, y, p, ip, d, w)
 
 
 @njit(RHS_SIG)
@@ -278,10 +336,18 @@ def rhs(t, y, p, ip, d, dydt):
 
 @njit(ROOTS_SIG)
 def roots(t, y, p, ip, d, g):
-    """Every event function of the network (trips, alarms, validity limits)."""
+    """Every event function of the network (trips, alarms, validity limits).
+
+    Event functions read signals, so only the first two phases run (no component writes a
+    signal in its ``derivatives``; the network checks that none reads a closure's outputs, and
+    falls back to every phase if one does)."""
     w = np.empty(ip[IP_NW])
-    dydt = np.empty(ip[IP_NY])
-    evaluate(t, y, p, ip, d, w, dydt)
+    if ip[IP_ROOTS_FULL] != 0:
+        dydt = np.empty(ip[IP_NY])
+        evaluate(t, y, p, ip, d, w, dydt)
+    else:
+        _early_phase(t, y, p, ip, d, w)
+        _signals_phase(t, y, p, ip, d, w)
     g[:] = -1.0
     _roots_phase(t, y, p, ip, d, w, g)
 
@@ -291,7 +357,7 @@ def signals_at(t, y, p, ip, d):
     """The signal vector at ``(t, y)``."""
     w = np.empty(ip[IP_NW])
     dydt = np.empty(ip[IP_NY])
-    evaluate(t, y, p, ip, d, w, dydt)
+    evaluate_all(t, y, p, ip, d, w, dydt)
     return w
 
 
@@ -301,23 +367,37 @@ def signals_rows(ts, ys, p, ip, d, rows_out):
     w = np.empty(ip[IP_NW])
     dydt = np.empty(ip[IP_NY])
     for k in range(ts.shape[0]):
-        evaluate(ts[k], ys[k], p, ip, d, w, dydt)
+        evaluate_all(ts[k], ys[k], p, ip, d, w, dydt)
         rows_out[k, :] = w
 
 
 @njit(JAC_SIG)
 def jac(t, y, p, ip, d, J):
-    """Jacobian df/dy by grouped forward differences plus the components' analytic columns."""
+    """Jacobian df/dy: grouped forward differences of the rates before the closure, the closure
+    by the chain rule, and the components' analytic columns (see the module docstring)."""
     ny = ip[IP_NY]
+    nw = ip[IP_NW]
+    w0 = np.empty(nw)
     f0 = np.empty(ny)
-    rhs(t, y, p, ip, d, f0)
+    _open(t, y, p, ip, d, w0, f0)
+    # the closed rates at y (the reference of the chain rule and of the analytic columns)
+    fz = f0.copy()
+    wz = w0.copy()
+    _closure_phase(t, y, p, ip, d, wz, fz)
     J[:, :] = 0.0
     typ = ip[IP_P_JAC_TYP]
     cptr = ip[IP_COLOR_PTR]
     ccols = ip[IP_COLOR_COLS]
     rptr = ip[IP_ROW_PTR]
     rows = ip[IP_ROWS]
+    cb = ip[IP_CHAIN]
+    n_chain = ip[cb + CH_N]
+    ch_index = ip[cb + CH_INDEX]
+    in_ptr = ip[cb + CH_IN_PTR]
+    in_list = ip[cb + CH_IN]
+    dw = np.empty(ip[in_ptr + n_chain])  # d(input signal)/dy_j of each chain column
     yp = y.copy()
+    w1 = np.empty(nw)
     f1 = np.empty(ny)
     hs = np.empty(ny)
     for c in range(ip[IP_NCOLOR]):
@@ -326,15 +406,48 @@ def jac(t, y, p, ip, d, J):
             h = 1e-7 * max(abs(y[j]), p[typ + j])
             yp[j] = y[j] + h
             hs[j] = yp[j] - y[j]  # the increment actually represented
-        rhs(t, yp, p, ip, d, f1)
+        _open(t, yp, p, ip, d, w1, f1)
         for k in range(ip[cptr + c], ip[cptr + c + 1]):
             j = ip[ccols + k]
             for q in range(ip[rptr + j], ip[rptr + j + 1]):
                 i = ip[rows + q]
                 J[i, j] = (f1[i] - f0[i]) / hs[j]
+            qc = ip[ch_index + j]
+            if qc >= 0:
+                for s in range(ip[in_ptr + qc], ip[in_ptr + qc + 1]):
+                    m = ip[in_list + s]
+                    dw[s] = (w1[m] - w0[m]) / hs[j]
+            yp[j] = y[j]
+    # the closure, column by column: Phi(f0 + h J0[:, j], w0 + h W[:, j], y + h e_j)
+    if n_chain > 0:
+        cols = ip[cb + CH_COLS]
+        f_ptr = ip[cb + CH_F_PTR]
+        f_list = ip[cb + CH_F]
+        crow = ip[cb + CH_ROWS]
+        n_rows = ip[cb + CH_NROWS]
+        wc = w0.copy()
+        fc = f0.copy()
+        for qc in range(n_chain):
+            j = ip[cols + qc]
+            h = hs[j]
+            yp[j] = y[j] + h
+            for s in range(ip[in_ptr + qc], ip[in_ptr + qc + 1]):
+                m = ip[in_list + s]
+                wc[m] = w0[m] + h * dw[s]
+            for s in range(ip[f_ptr + qc], ip[f_ptr + qc + 1]):
+                i = ip[f_list + s]
+                fc[i] = f0[i] + h * J[i, j]
+            _closure_phase(t, yp, p, ip, d, wc, fc)
+            for s in range(n_rows):
+                i = ip[crow + s]
+                J[i, j] = (fc[i] - fz[i]) / h
+                fc[i] = f0[i]
+            for s in range(ip[in_ptr + qc], ip[in_ptr + qc + 1]):
+                m = ip[in_list + s]
+                wc[m] = w0[m]
             yp[j] = y[j]
     # columns filled analytically: the component names a lead column, whose difference
-    # quotient gives the rest (see the component's jac_fill)
+    # quotient (of the closed rates) gives the rest (see the component's jac_fill)
     base = ip[IP_SCHED]
     for s in range(ip[IP_NSCHED]):
         code = ip[base + 2 * s]
@@ -346,5 +459,5 @@ def jac(t, y, p, ip, d, J):
             rhs(t, yp, p, ip, d, f1)
             yp[j0] = y[j0]
             for i in range(ny):
-                f1[i] = (f1[i] - f0[i]) / h
+                f1[i] = (f1[i] - fz[i]) / h
             _core.jac_fill(t, y, p, ip, d, f1, J, r)

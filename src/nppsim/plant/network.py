@@ -110,6 +110,7 @@ class Network:
                     ) from None
                 c.declared.record[f"IN_{port.upper()}"] = idx
                 c.declared.ports[port] = target
+        self._check_outputs()
         # parameters, then the typical state magnitudes (finite-difference increments), then the
         # water-property tables ((p, h), saturation line, the turbine's isentropic drop)
         tables = [water_table.ph_table(), saturation.saturation_table()]
@@ -138,8 +139,63 @@ class Network:
                 for k in range(e.size):
                     self.break_entries.append((e.start + k, c, bname))
         self.atol = self.states.atol()
+        # discrete entries no kernel of the right-hand side reads (latches of event functions)
+        self.d_events_only = np.zeros(self.discrete.size, dtype=bool)
+        for c in self.components:
+            for name in c.declared.events_only:
+                e = self.discrete[f"{c.name}.{name}"]
+                self.d_events_only[e.start : e.start + e.size] = True
         self._names: dict[str, tuple[str, int]] = {}
         self._layout_ip()
+
+    def _roots_read_closure_outputs(self) -> bool:
+        """Whether a component with event functions may read a signal a closure writes."""
+        late: set[int] = set()
+        for c in self.components:
+            if c.declared.closure is None:
+                continue
+            for name in c.declared.closure[2]:
+                e = self.signals[f"{c.name}.{name}"]
+                late.update(range(e.start, e.start + e.size))
+        for c in self.components:
+            if not c.declared.roots:
+                continue
+            if c.declared.closure is not None and c.declared.closure[2]:
+                reads = c.declared.roots_reads
+                if reads is None or reads & set(c.declared.closure[2]):
+                    return True  # its event functions may read its own closure's outputs
+            refs = [t for t in c.declared.ports.values() if t is not None]
+            for _, names in c.declared.signal_refs:
+                refs.extend(names)
+            if any(self.signal_lookup(ref) in late for ref in refs):
+                return True
+        return False
+
+    def _output_entries(self) -> dict[int, str]:
+        """Signal entries declared output-only (computed for records, not in the rhs)."""
+        out: dict[int, str] = {}
+        for c in self.components:
+            for name in c.declared.outputs:
+                e = self.signals[f"{c.name}.{name}"]
+                for k in range(e.start, e.start + e.size):
+                    out[k] = e.name
+        return out
+
+    def _check_outputs(self) -> None:
+        """No port or signal reference may read an output-only signal: the right-hand side
+        does not compute them."""
+        outputs = self._output_entries()
+        for c in self.components:
+            reads = [(f"port {c.name}.{k}", t) for k, t in c.declared.ports.items() if t]
+            for name, refs in c.declared.signal_refs:
+                reads += [(f"signal reference {name}", t) for t in refs]
+            for what, target in reads:
+                idx = self.signal_lookup(target)
+                if idx in outputs:
+                    raise NetworkError(
+                        f"{what} reads {outputs[idx]!r}, an output-only signal (computed for "
+                        "records, not while integrating): declare it without output=True"
+                    )
 
     def _layout_ip(self) -> None:
         ip: list[int] = [0] * kernel.HEADER_SIZE
@@ -180,9 +236,12 @@ class Network:
             if c.code not in kernel.KINDS:
                 raise NetworkError(f"{c!r}: kind code {c.code} unknown to the kernel")
             ip.extend([c.code, c.record_offset])
+        # event functions read signals only: the kernel skips the rates for them unless a
+        # component with event functions reads a signal that a closure writes
+        ip[kernel.IP_ROOTS_FULL] = int(self._roots_read_closure_outputs())
         # Jacobian structure
-        pattern, analytic = self._sparsity()
-        groups = _color_columns(pattern, analytic)
+        js = self._jacobian_structure()
+        groups = js["groups"]
         ip[kernel.IP_NCOLOR] = len(groups)
         ip[kernel.IP_COLOR_PTR] = len(ip)
         ptr = [0]
@@ -194,16 +253,47 @@ class Network:
             ip.extend(gr)
         ip[kernel.IP_ROW_PTR] = len(ip)
         rptr = [0]
-        for rows in pattern:
+        for rows in js["fill"]:
             rptr.append(rptr[-1] + len(rows))
         ip.extend(rptr)
         ip[kernel.IP_ROWS] = len(ip)
-        for rows in pattern:
+        for rows in js["fill"]:
             ip.extend(sorted(rows))
+        # the closure's chain rule: [n_chain, n_closure_rows, offsets of: chain columns, column
+        # -> chain index, input pointers, input signals, node-row pointers, node rows, closure
+        # rows]
+        chain, cin, cf = js["chain"], js["chain_in"], js["chain_f"]
+        crows = js["closure_rows"]
+        base = len(ip)
+        ip[kernel.IP_CHAIN] = base
+        ip.extend([len(chain), len(crows)] + [0] * 7)
+        ip[base + kernel.CH_COLS] = len(ip)
+        ip.extend(chain)
+        ip[base + kernel.CH_INDEX] = len(ip)
+        index = [-1] * self.states.size
+        for q, j in enumerate(chain):
+            index[j] = q
+        ip.extend(index)
+        for key_ptr, key_list, lists in (
+            (kernel.CH_IN_PTR, kernel.CH_IN, cin),
+            (kernel.CH_F_PTR, kernel.CH_F, cf),
+        ):
+            ip[base + key_ptr] = len(ip)
+            acc = [0]
+            for lst in lists:
+                acc.append(acc[-1] + len(lst))
+            ip.extend(acc)
+            ip[base + key_list] = len(ip)
+            for lst in lists:
+                ip.extend(lst)
+        ip[base + kernel.CH_ROWS] = len(ip)
+        ip.extend(crows)
         self.ip = np.asarray(ip, dtype=np.int64)
-        self.pattern = pattern
-        self.analytic = analytic
+        self.pattern = js["fill"]
+        self.analytic = js["analytic"]
+        self.sinks = js["sinks"]
         self.n_colors = len(groups)
+        self.n_chain = len(chain)
 
     def _block_columns(self, c: Component, names: Iterable[str], seen: set) -> set[int]:
         """State columns that the named blocks or ports of component ``c`` stand for."""
@@ -236,13 +326,17 @@ class Network:
                     cols |= self._signal_columns(owner, block.split(".", 1)[1], seen)
             elif nm.startswith("state:"):
                 cols |= self._state_set([nm[6:]])
+            elif nm.endswith("]") and "[" in nm:
+                # one element of a block: "h[0]", "h[-1]" (the last)
+                blk, _, k = nm[:-1].partition("[")
+                e = self.states[f"{c.name}.{blk}"]
+                i = int(k)
+                if not -e.size <= i < e.size:
+                    raise NetworkError(f"{c.name}: {nm!r} is outside the block of {e.size}")
+                cols.add(e.start + (i % e.size))
             else:
-                cols.update(
-                    range(
-                        self.states[f"{c.name}.{nm}"].start,
-                        self.states[f"{c.name}.{nm}"].start + self.states[f"{c.name}.{nm}"].size,
-                    )
-                )
+                e = self.states[f"{c.name}.{nm}"]
+                cols.update(range(e.start, e.start + e.size))
         return cols
 
     def _own_state_blocks(self, c: Component) -> list[str]:
@@ -260,7 +354,8 @@ class Network:
         return self._block_columns(c, dep, seen)
 
     def _sparsity(self) -> tuple[list[set[int]], set[int]]:
-        """For every state column, the rows its change can reach (from declared dependencies)."""
+        """For every state column, the rows its change can reach before the closure phase (from
+        the declared dependencies), and the analytic columns."""
         ny = self.states.size
         col_rows: list[set[int]] = [set() for _ in range(ny)]
         analytic: set[int] = set()
@@ -284,11 +379,12 @@ class Network:
                 for i, labels in enumerate(per):
                     for j in self._state_set(labels):
                         col_rows[j].add(e.start + i)
-        # closures: rows coupled through a closure phase depend on the union of their columns
+        # closures declared for the structure only (no closure phase: the component's
+        # derivatives write into another's rate): their rows depend on the union of their columns
         for c in self.components:
-            if c.declared.closure is None:
+            if c.declared.closure is None or c.code in kernel.CLOSURE_CODES:
                 continue
-            nodes, own_blocks = c.declared.closure
+            nodes, own_blocks, _ = c.declared.closure
             rows = {self.states.index(x) for x in nodes}
             for blk in own_blocks:
                 e = self.states[f"{c.name}.{blk}"]
@@ -311,6 +407,138 @@ class Network:
                 e = self.states[f"{c.name}.{blk}"]
                 analytic.update(range(e.start, e.start + e.size))
         return col_rows, analytic
+
+    def _signal_index_columns(self, idx: int) -> set[int]:
+        """State columns the signal entry ``idx`` depends on (declared, transitively)."""
+        block = next(
+            e.name for e in self.signals.entries.values() if e.start <= idx < e.start + e.size
+        )
+        owner = self.by_name[block.split(".", 1)[0]]
+        return self._signal_columns(owner, block.split(".", 1)[1], set())
+
+    def _closure_inputs(self, c: Component) -> dict[int, set[int]]:
+        """The signal entries a closure may read (its own signals other than those it writes,
+        its ports, its signal references) and the state columns each depends on."""
+        assert c.declared.closure is not None
+        outs = set(c.declared.closure[2])
+        inputs: dict[int, set[int]] = {}
+        pre = c.name + "."
+        for name, e in self.signals.entries.items():
+            if not name.startswith(pre) or name[len(pre) :] in outs:
+                continue
+            cols = self._signal_columns(c, name[len(pre) :], set())
+            for k in range(e.start, e.start + e.size):
+                inputs[k] = cols
+        refs = [t for t in c.declared.ports.values() if t is not None]
+        for _, names in c.declared.signal_refs:
+            refs.extend(names)
+        for ref in refs:
+            idx = self.signal_lookup(ref)
+            inputs[idx] = self._signal_index_columns(idx)
+        return inputs
+
+    def _closure_read_states(self, c: Component) -> set[int]:
+        """States a closure may read directly: its own and those it references."""
+        assert c.declared.closure is not None
+        cols: set[int] = set()
+        for blk in self._own_state_blocks(c):
+            e = self.states[f"{c.name}.{blk}"]
+            cols.update(range(e.start, e.start + e.size))
+        for _, names in c.declared.state_refs:
+            cols.update(self.states.index(x) for x in names)
+        cols.update(self.states.index(x) for x in c.declared.closure[0])
+        return cols
+
+    def _jacobian_structure(self) -> dict[str, Any]:
+        """Column groups, rows to fill and the closure's chain rule (see :mod:`.kernel`).
+
+        * Rows of the rates before the closure: declared dependencies. Rows a closure sets
+          (its own blocks) are left to the chain rule.
+        * *Sinks*: a state block that no rate reads (the balance's energy integrals) keeps only
+          the entries of its own block: its other entries would make every column it reads a
+          group of its own, and they cannot slow the Newton iteration of the other states (they
+          do not enter it); the sink itself converges one iteration behind at most.
+        * Closure inputs (signals, states, node rates) are pseudo-rows of the grouping, so that
+          each group's signal changes tell, column by column, how the closure's inputs move.
+        """
+        ny = self.states.size
+        col_rows, analytic = self._sparsity()
+        closures = [
+            c
+            for c in self.components
+            if c.declared.closure is not None and c.code in kernel.CLOSURE_CODES
+        ]
+        node_rows: set[int] = set()
+        own_rows: set[int] = set()
+        read_states: set[int] = set()
+        inputs: dict[int, set[int]] = {}
+        for c in closures:
+            assert c.declared.closure is not None
+            nodes, own, _ = c.declared.closure
+            node_rows |= {self.states.index(x) for x in nodes}
+            mine: set[int] = set()
+            for blk in own:
+                e = self.states[f"{c.name}.{blk}"]
+                mine.update(range(e.start, e.start + e.size))
+            # passive rows: the component's own are set by the closure (like its own blocks),
+            # the others corrected (like the nodes: the closure reads their rates before it)
+            passive, passive_on = c.declared.closure_passive
+            for blk in self._own_state_blocks(c):
+                e = self.states[f"{c.name}.{blk}"]
+                for i in self._state_set(passive):
+                    if e.start <= i < e.start + e.size:
+                        mine.add(i)
+            node_rows |= self._state_set(passive) - mine
+            own_rows |= mine
+            read_states |= self._closure_read_states(c)
+            ports = [x for x in passive_on if x.startswith("port:")]
+            read_states |= self._state_set([x for x in passive_on if not x.startswith("port:")])
+            read_states |= self._block_columns(c, ports, set())
+            for k, cols in self._closure_inputs(c).items():
+                inputs.setdefault(k, set()).update(cols)
+        closure_cols = set(read_states)
+        for cols in inputs.values():
+            closure_cols |= cols
+        block_of = np.empty(ny, dtype=np.int64)
+        sinks: set[int] = set()
+        for bi, e in enumerate(self.states.entries.values()):
+            block_of[e.start : e.start + e.size] = bi
+        for e in self.states.entries.values():
+            rows = set(range(e.start, e.start + e.size))
+            if rows & (closure_cols | node_rows | own_rows):
+                continue
+            if all(col_rows[j] <= rows for j in rows):
+                sinks |= rows
+        fill: list[set[int]] = []
+        for j in range(ny):
+            fill.append(
+                {
+                    i
+                    for i in col_rows[j]
+                    if i not in own_rows and (i not in sinks or block_of[i] == block_of[j])
+                }
+            )
+        color_rows = [set(r) for r in fill]
+        in_list = sorted(inputs)
+        for q, k in enumerate(in_list):
+            for j in inputs[k]:
+                color_rows[j].add(ny + q)
+        groups = _color_columns(color_rows, analytic)
+        chain = [
+            j for j in range(ny) if j not in analytic and (fill[j] & node_rows or j in closure_cols)
+        ]
+        chain_in = [[k for k in in_list if j in inputs[k]] for j in chain]
+        chain_f = [sorted(fill[j] & node_rows) for j in chain]
+        return {
+            "groups": groups,
+            "fill": fill,
+            "analytic": analytic,
+            "sinks": sinks,
+            "chain": chain,
+            "chain_in": chain_in,
+            "chain_f": chain_f,
+            "closure_rows": sorted(node_rows | own_rows),
+        }
 
     def _state_set(self, names: Iterable[str]) -> set[int]:
         """State indices of block names (every element) or element labels."""

@@ -11,7 +11,13 @@ from __future__ import annotations
 from nppsim._jit import njit
 from nppsim.physics.saturation import isentropic_drop, saturation
 from nppsim.physics.vessel import vessel_state
-from nppsim.physics.water_table import ph_all, ph_state
+from nppsim.physics.water_table import (
+    ph_all,
+    ph_pressure_cell,
+    ph_state,
+    ph_state_in_cell,
+    ph_state_nodes,
+)
 from nppsim.plant.header import IP_ISEN, IP_SAT, IP_WATER
 
 
@@ -23,10 +29,32 @@ def node(p, ip, press, h):
 
 
 @njit
+def nodes(p, ip, press, y, ys, n, w, wt, wr, wd):
+    """:func:`node` of the ``n`` enthalpies ``y[ys:ys + n]`` at one pressure (the pressure half
+    of the look-up computed once): T, rho, (d rho/d h)_p into ``w[wt + j]``, ``w[wr + j]``,
+    ``w[wd + j]``; returns the first table status that is not 0 (liquid), else 0."""
+    return ph_state_nodes(p, ip[IP_WATER], press, y, ys, n, w, wt, wr, wd)
+
+
+@njit
 def node_compressibility(p, ip, press, h):
     """rho [kg/m3], (d rho/d h)_p and (d rho/d p)_h of water at (press, h) (the surge closure's
     node compressibility)."""
     _, rho, drho_dh, drho_dp, _ = ph_state(p, ip[IP_WATER], press, h)
+    return rho, drho_dh, drho_dp
+
+
+@njit
+def pressure_cell(p, ip, press):
+    """The pressure half of a water-table look-up at ``press``, shared by many nodes."""
+    return ph_pressure_cell(p, ip[IP_WATER], press)
+
+
+@njit
+def node_compressibility_in_cell(p, ip, press, h, cell):
+    """:func:`node_compressibility` on the pressure half ``cell`` (:func:`pressure_cell` at the
+    same ``press``): the same numbers."""
+    _, rho, drho_dh, drho_dp, _ = ph_state_in_cell(p, ip[IP_WATER], press, h, cell)
     return rho, drho_dh, drho_dp
 
 

@@ -105,7 +105,18 @@ def _inventory(y, p, ip, w, r):
 
 @njit
 def signals(t, y, p, ip, d, w, r):
-    """Energy in, out, stored, the residual, the primary mass and boron."""
+    """The pumps' heat (the only signal a rate reads)."""
+    pumps = 0.0
+    ph = ip[r + F.I_PUMP_HEAT]
+    for i in range(ip[r + F.N_PUMPS]):
+        pumps += w[ip[ph + i]]
+    w[ip[r + F.W_PUMPS]] = pumps
+
+
+@njit
+def outputs(t, y, p, ip, d, w, r):
+    """Energy in, out, stored, the residual, the primary mass and boron (output-only: computed when
+    signals are read or recorded, not while integrating)."""
     sc = ip[r + F.P_SCALARS]
     p_nom = p[sc + B_P_NOM]
     ye = ip[r + F.Y_ENERGY]
@@ -129,11 +140,6 @@ def signals(t, y, p, ip, d, w, r):
     w[ip[r + F.W_MASS_BOUNDARY]] = y[ip[r + F.Y_MASS]]
     w[ip[r + F.W_BORON]] = 1e-6 * (boron + w[ip[r + F.IN_PZR_BORON]])
     w[ip[r + F.W_BORON_BOUNDARY]] = 1e-6 * y[ip[r + F.Y_BORON]]
-    pumps = 0.0
-    ph = ip[r + F.I_PUMP_HEAT]
-    for i in range(ip[r + F.N_PUMPS]):
-        pumps += w[ip[ph + i]]
-    w[ip[r + F.W_PUMPS]] = pumps
 
 
 @njit
@@ -251,15 +257,15 @@ class Balance(Component):
         )
         for k in ports:
             b.port(k, self.links[k])
-        b.signal("in", "J", columns="energy_plant_in_j")
-        b.signal("out", "J", columns="energy_plant_out_j")
-        b.signal("stored", "J", columns="energy_plant_stored_j")
-        b.signal("residual", "J", columns="energy_balance_residual_j")
-        b.signal("mass", "kg", columns="mass_primary_kg")
-        b.signal("mass_boundary", "kg", columns="mass_primary_boundary_kg")
+        b.signal("in", "J", columns="energy_plant_in_j", output=True)
+        b.signal("out", "J", columns="energy_plant_out_j", output=True)
+        b.signal("stored", "J", columns="energy_plant_stored_j", output=True)
+        b.signal("residual", "J", columns="energy_balance_residual_j", output=True)
+        b.signal("mass", "kg", columns="mass_primary_kg", output=True)
+        b.signal("mass_boundary", "kg", columns="mass_primary_boundary_kg", output=True)
         b.signal("pumps", "W", columns="power_pumps_w", depends=("refs:pump_heat",))
-        b.signal("boron", "kg", columns="boron_primary_kg")
-        b.signal("boron_boundary", "kg", columns="boron_primary_boundary_kg")
+        b.signal("boron", "kg", columns="boron_primary_kg", output=True)
+        b.signal("boron_boundary", "kg", columns="boron_primary_boundary_kg", output=True)
         b.depends(
             "energy",
             (

@@ -60,6 +60,7 @@ class F(IntEnum):
     W_RAW = 13
     W_ERROR = 14
     W_SETPOINT = 15
+    W_RATE = 16
 
 
 # gains, by position in the P_GAINS block
@@ -151,19 +152,19 @@ def _evaluate(t, y, p, ip, d, w, r):
 
 @njit
 def signals(t, y, p, ip, d, w, r):
-    """The controller's output, unsaturated output, error and setpoint."""
-    yv, u, e, sp, _ = _evaluate(t, y, p, ip, d, w, r)
+    """The controller's output, unsaturated output, error, setpoint and the integral's rate."""
+    yv, u, e, sp, di = _evaluate(t, y, p, ip, d, w, r)
     w[ip[r + F.W_OUTPUT]] = yv
     w[ip[r + F.W_RAW]] = u
     w[ip[r + F.W_ERROR]] = e
     w[ip[r + F.W_SETPOINT]] = sp
+    w[ip[r + F.W_RATE]] = di
 
 
 @njit
 def derivatives(t, y, p, ip, d, w, dydt, r):
-    """The integral's rate (with anti-windup)."""
-    _, _, _, _, di = _evaluate(t, y, p, ip, d, w, r)
-    dydt[ip[r + F.Y_INTEGRAL]] = di
+    """The integral's rate (with anti-windup), computed with the signals."""
+    dydt[ip[r + F.Y_INTEGRAL]] = w[ip[r + F.W_RATE]]
 
 
 class Controller(Component):
@@ -287,6 +288,7 @@ class Controller(Component):
         b.signal("raw", "")
         b.signal("error", "1")
         b.signal("setpoint", "", columns=self.setpoint_column)
+        b.signal("rate", "1/s", description="rate of the integral (anti-windup included)")
 
     # -- between steps -------------------------------------------------------------------------
     def set_mode(

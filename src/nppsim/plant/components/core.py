@@ -267,11 +267,10 @@ def signals(t, y, p, ip, d, w, r):
     tmod = 0.0
     rmod = 0.0
     tcool_avg = 0.0
+    props.nodes(p, ip, press, y, yh, nn, w, wt, wr, wd)
     for j in range(nn):
-        tj, rj, dj, _ = props.node(p, ip, press, y[yh + j])
-        w[wt + j] = tj
-        w[wr + j] = rj
-        w[wd + j] = dj
+        tj = w[wt + j]
+        rj = w[wr + j]
         tmod += p[weight + j] * tj
         rmod += p[weight + j] * rj
         tcool_avg += tj
@@ -874,26 +873,64 @@ class Core(Component):
         )
         for port in ("pressure", "h_in", "flow", "rod_demand", "boron_rate"):
             b.port(port)
-        b.signal("power_thermal", "W", columns="power_thermal_w", description="fission + decay")
-        b.signal("power_fission", "W", columns="power_fission_w", description="prompt power")
-        b.signal("power_decay", "W", columns="power_decay_w")
-        b.signal("power_to_coolant", "W", columns="power_to_coolant_w")
-        b.signal("power_relative", "1", columns="power_relative")
-        b.signal("period_inverse", "1/s", description="(dn/dt)/n, inverse reactor period")
-        b.signal("reactivity", "1", 8, columns=[f"reactivity_{x}" for x in RHO_NAMES])
-        b.signal("temp_fuel_avg", "K", columns="temp_fuel_avg_k")
+        # what each signal reads (the Jacobian's structure; without it a signal is taken to
+        # read every state and port of the core, and every controller reading it every column)
+        fb = ("temp_fuel", "h", "boron", "bank", "xenon", "samarium", "port:pressure")
+        b.signal(
+            "power_thermal",
+            "W",
+            columns="power_thermal_w",
+            description="fission + decay",
+            depends=("n", "decay"),
+        )
+        b.signal(
+            "power_fission",
+            "W",
+            columns="power_fission_w",
+            description="prompt power",
+            depends=("n",),
+        )
+        b.signal("power_decay", "W", columns="power_decay_w", depends=("decay",))
+        b.signal(
+            "power_to_coolant",
+            "W",
+            columns="power_to_coolant_w",
+            depends=("h", "port:flow", "port:h_in"),
+        )
+        b.signal("power_relative", "1", columns="power_relative", depends=("n",))
+        b.signal(
+            "period_inverse",
+            "1/s",
+            description="(dn/dt)/n, inverse reactor period",
+            depends=("n", "c", *fb),
+        )
+        b.signal("reactivity", "1", 8, columns=[f"reactivity_{x}" for x in RHO_NAMES], depends=fb)
+        b.signal("temp_fuel_avg", "K", columns="temp_fuel_avg_k", depends=("temp_fuel",))
         b.signal(
             "temp_fuel_max",
             "K",
             columns="temp_fuel_max_k",
             description="hot-rod centreline temperature, hottest node",
+            depends=("temp_fuel", "n", "decay", "h", "port:pressure", "port:flow"),
         )
-        b.signal("temp_clad_avg", "K", columns="temp_clad_avg_k")
-        b.signal("temp_inlet", "K", columns="temp_coolant_inlet_k")
-        b.signal("temp_outlet", "K", columns="temp_coolant_outlet_k")
-        b.signal("temp_coolant_avg", "K", columns="temp_coolant_avg_k")
-        b.signal("flow_core", "kg/s", columns="flow_core_kg_s")
-        b.signal("boron", "ppm", columns="boron_ppm")
+        b.signal("temp_clad_avg", "K", columns="temp_clad_avg_k", depends=("temp_clad",))
+        b.signal(
+            "temp_inlet",
+            "K",
+            columns="temp_coolant_inlet_k",
+            depends=("port:pressure", "port:h_in"),
+        )
+        b.signal(
+            "temp_outlet",
+            "K",
+            columns="temp_coolant_outlet_k",
+            depends=("h", "port:h_in", "port:pressure"),
+        )
+        b.signal(
+            "temp_coolant_avg", "K", columns="temp_coolant_avg_k", depends=("h", "port:pressure")
+        )
+        b.signal("flow_core", "kg/s", columns="flow_core_kg_s", depends=("port:flow",))
+        b.signal("boron", "ppm", columns="boron_ppm", depends=("boron",))
         b.signal(
             "poisons",
             "1/m3",
@@ -903,16 +940,35 @@ class Core(Component):
                 "iodine_number_density_per_m3",
                 "samarium_number_density_per_m3",
             ],
+            depends=("xenon", "iodine", "samarium"),
         )
         b.signal(
-            "energy", "J", 3, columns=["energy_prompt_j", "energy_decay_j", "energy_removed_j"]
+            "energy",
+            "J",
+            3,
+            columns=["energy_prompt_j", "energy_decay_j", "energy_removed_j"],
+            depends=("energy",),
         )
-        b.signal("energy_stored", "J", columns="energy_stored_j")
-        b.signal("energy_fuel_clad", "J", description="heat stored in fuel and cladding")
         b.signal(
-            "bank_position", "1", nbk, columns=[f"bank_position_{x}_frac" for x in self.bank_names]
+            "energy_stored",
+            "J",
+            columns="energy_stored_j",
+            depends=("temp_fuel", "temp_clad", "h"),
         )
-        b.signal("bank_position_avg", "1", columns="bank_position_frac")
+        b.signal(
+            "energy_fuel_clad",
+            "J",
+            description="heat stored in fuel and cladding",
+            depends=("temp_fuel", "temp_clad"),
+        )
+        b.signal(
+            "bank_position",
+            "1",
+            nbk,
+            columns=[f"bank_position_{x}_frac" for x in self.bank_names],
+            depends=("bank",),
+        )
+        b.signal("bank_position_avg", "1", columns="bank_position_frac", depends=("bank",))
         b.signal("bank_regulating_sum", "1", depends=("bank",))
         b.signal("h_out", "J/kg", description="enthalpy at the channel outlet", depends=("h",))
         b.signal("flow_channel", "kg/s", depends=("port:flow",))

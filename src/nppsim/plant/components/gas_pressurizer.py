@@ -242,7 +242,9 @@ class GasPressurizer(Component):
         b.signal("energy_makeup", "W", depends=("port:makeup", "port:makeup_h"))
         b.signal("mass_in", "kg/s", depends=("port:makeup",))
         b.signal("status", "1", depends=vessel)
-        b.closure([n[0] for n in self.nodes], ("mass", "h", "gas_temp"))
+        b.closure(
+            [n[0] for n in self.nodes], ("mass", "h", "gas_temp"), outputs=("surge", "surge_h")
+        )
 
     def on_reactor_trip(self, net: Any, t: float, y: np.ndarray, d: np.ndarray) -> list[dict]:
         return []

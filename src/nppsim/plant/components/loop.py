@@ -62,14 +62,7 @@ def signals(t, y, p, ip, d, w, r):
     wt = ip[r + F.W_NODE_TEMP]
     wr = ip[r + F.W_NODE_RHO]
     wd = ip[r + F.W_NODE_DRHO]
-    worst = 0
-    for j in range(nn):
-        tj, rj, dj, st = props.node(p, ip, press, y[yh + j])
-        w[wt + j] = tj
-        w[wr + j] = rj
-        w[wd + j] = dj
-        if st != 0 and worst == 0:
-            worst = st
+    worst = props.nodes(p, ip, press, y, yh, nn, w, wt, wr, wd)
     w[ip[r + F.W_STATUS]] = worst
     w[ip[r + F.W_H_HOT]] = y[yh]
     w[ip[r + F.W_H_COLD]] = y[yh + nn - 1]
@@ -170,14 +163,16 @@ class Loop(Component):
         b.signal("node_temp", "K", nn, depends=("h", "port:pressure"))
         b.signal("node_rho", "kg/m3", nn, depends=("h", "port:pressure"))
         b.signal("node_drho", "kg2/(m3 J)", nn, depends=("h", "port:pressure"))
-        b.signal("h_hot", "J/kg", depends=("h",))
-        b.signal("h_cold", "J/kg", depends=("h",))
-        b.signal("temp_hot", "K", columns=f"temp_hot_{self.name}_k", depends=("h", "port:pressure"))
+        # the hot leg is the first node, the cold leg the last (element-wise for the Jacobian)
+        hot, cold = "h[0]", "h[-1]"
+        b.signal("h_hot", "J/kg", depends=(hot,))
+        b.signal("h_cold", "J/kg", depends=(cold,))
+        b.signal("temp_hot", "K", columns=f"temp_hot_{self.name}_k", depends=(hot, "port:pressure"))
         b.signal(
-            "temp_cold", "K", columns=f"temp_cold_{self.name}_k", depends=("h", "port:pressure")
+            "temp_cold", "K", columns=f"temp_cold_{self.name}_k", depends=(cold, "port:pressure")
         )
-        b.signal("rho_hot", "kg/m3", depends=("h", "port:pressure"))
-        b.signal("rho_cold", "kg/m3", depends=("h", "port:pressure"))
+        b.signal("rho_hot", "kg/m3", depends=(hot, "port:pressure"))
+        b.signal("rho_cold", "kg/m3", depends=(cold, "port:pressure"))
         b.signal("status", "1", depends=(), description="worst water-table status of the nodes")
         b.depends(
             "h",

@@ -400,8 +400,9 @@ def closure(t, y, p, ip, d, w, dydt, r):
     # that state carries is its concentration times that water, rho V summed (as the balance
     # counts it), not the channel's fixed mass of its energy equation
     shared_water = 0.0
+    cell = props.pressure_cell(p, ip, press)  # one pressure: its half of the look-up once
     for j in range(nn):
-        rho, drh, drp = props.node_compressibility(p, ip, press, y[ip[ih + j]])
+        rho, drh, drp = props.node_compressibility_in_cell(p, ip, press, y[ip[ih + j]], cell)
         mass[j] = p[pm + j] if p[pm + j] > 0.0 else rho * p[pv + j]
         if p[pb + j] > 0.0:
             shared_water += rho * p[pv + j]
@@ -709,7 +710,12 @@ class Pressurizer(Component):
             description="two-region transfers: flashing, rain-out, interface evaporation, wall "
             "and spray condensation",
         )
-        b.roots("valves", list(EVENTS), "pressurizer valves and heater switching")
+        b.roots(
+            "valves",
+            list(EVENTS),
+            "pressurizer valves and heater switching",
+            reads=("pressure", "level"),
+        )
         b.depends("heater", ("heater", *vessel))
         inputs = (*vessel, "heater", *(f"port:{k}" for k in ports))
         refs = ("refs:inj_flow", "refs:inj_h", "refs:inj_boron")
@@ -733,6 +739,7 @@ class Pressurizer(Component):
                 "port:feed_boron",
                 "port:makeup",
             ],
+            outputs=("surge", "surge_h", "dpdt", "rates", "transfer"),
         )
 
     # -- located events --------------------------------------------------------------------------

@@ -172,14 +172,17 @@ class Protection(Component):
         b.param(
             "is_scram", [1.0 if "scram" in r.actions or "fpr" in r.actions else 0.0 for r in rows]
         )
-        b.discrete("latched", np.zeros(nr), description="rows that have fired")
-        b.discrete("tripped", 0.0, description="reactor tripped (latched)")
+        # read by the event functions and the handlers only (rhs=False: a row that only latches,
+        # an alarm, does not restart the integrator)
+        b.discrete("latched", np.zeros(nr), description="rows that have fired", rhs=False)
+        b.discrete("tripped", 0.0, description="reactor tripped (latched)", rhs=False)
         b.discrete(
             "pending",
             np.full(nr, math.inf),
             "s",
             scheduled=True,
             description="time of a fired row's delayed action",
+            rhs=False,
         )
         b.discrete(
             "release",
@@ -187,6 +190,7 @@ class Protection(Component):
             "s",
             scheduled=True,
             description="time the rods are released after a trip (scram delay)",
+            rhs=False,
         )
         b.roots("rows", [r.name for r in rows])
 
