@@ -19,6 +19,8 @@ PLANT_SCENARIOS = [
     "feedwater-loss",
     "station-blackout",
     "steam-line-break",
+    "turbine-trip-partial",
+    "feedwater-pump-trip-one",
 ]
 
 
@@ -134,7 +136,7 @@ def test_rcp_trip_one():
     r = run("rcp-trip-one")
     df = r.timeseries
     assert not trips(r)  # power reduced without a reactor trip
-    assert "fast_power_reduction" in kinds(r)
+    assert {"urb", "power_limiter", "preventive"} <= kinds(r)  # URB, ROM, PZ-1
     assert df["flow_loop1_kg_s"].iloc[-1] < 0.0  # idle loop runs backwards
     assert df["flow_loop2_kg_s"].iloc[-1] > 4409.0
     vessel = df["flow_vessel_kg_s"]
@@ -150,8 +152,10 @@ def test_rcp_start():
     assert df["flow_loop4_kg_s"].iloc[0] < 0.0 < df["flow_loop4_kg_s"].iloc[-1]
     assert df["flow_vessel_kg_s"].iloc[-1] > 1.25 * df["flow_vessel_kg_s"].iloc[0]
     # cold water from the restarted loop: a small power excursion, then back to the setpoint
-    assert df["power_thermal_w"].max() > 1.01 * df["power_thermal_w"].iloc[0]
+    assert df["power_thermal_w"].max() > 1.005 * df["power_thermal_w"].iloc[0]
     assert df["power_thermal_w"].iloc[-1] / 3000e6 == pytest.approx(0.275, abs=0.02)
+    # the beginning-of-cycle core (30.7 EFPD): more boron than at the design's middle of cycle
+    assert df["boron_ppm"].iloc[0] > 1000.0
 
 
 @pytest.mark.slow
@@ -172,8 +176,11 @@ def test_rod_drop():
     assert not trips(r)
     p = df["power_thermal_w"]
     assert p.min() < 0.98 * 3000e6
-    assert p.iloc[-1] > p.min()  # the controller withdraws the regulating bank
-    assert df["bank_position_G10_frac"].iloc[-1] > df["bank_position_G10_frac"].iloc[0]
+    # the dropped cluster is signalled: the power limiter allows 60 %, PZ-1 drives the regulating
+    # groups in until the power is there
+    assert {"power_limiter", "preventive"} <= kinds(r)
+    assert p.iloc[-1] / 3000e6 == pytest.approx(0.6, abs=0.03)
+    assert df["bank_position_G10_frac"].iloc[-1] < df["bank_position_G10_frac"].iloc[0]
 
 
 @pytest.mark.slow

@@ -118,6 +118,9 @@ class Initial(BaseModel):
     boron_control: Literal["auto", "manual"] = "manual"
     boron: Boron | None = None
     pumps_off: list[int] = []  # plant model: reactor coolant pumps idle at the start (1-based)
+    # the core's state in its fuel cycle (a name of the design's [cycle]: "BOC", "MOC", "EOC");
+    # None: the design's [reactivity] and [kinetics] as written
+    cycle: str | None = None
 
 
 class Scenario(BaseModel):
@@ -178,6 +181,8 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
         design = load_design(sc.scenario.design)
     except InputError as e:
         raise InputError(file, "scenario.design", sc.scenario.design, e.allowed) from None
+    if sc.initial.cycle is not None:
+        design = design.at_cycle(sc.initial.cycle, str(file) if file else None, "initial.cycle")
     if not design.has_dynamics:
         raise InputError(
             file,
