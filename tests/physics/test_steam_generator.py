@@ -161,6 +161,7 @@ def test_bundle_coverage() -> None:
 def test_void_grows_with_heat_and_falls_with_pressure() -> None:
     """V_v = t_r Q / (h_fg rho_g): proportional to the heat; at a higher pressure (denser steam)
     less void for the same heat (shrink), at a lower pressure more (swell)."""
+
     def props(p: float) -> tuple[float, float]:
         w = CP.AbstractState("IF97", "Water")
         w.update(CP.PQ_INPUTS, p, 1.0)

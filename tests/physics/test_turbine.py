@@ -142,10 +142,14 @@ def test_valve_servo_closes_at_its_rate_then_settles_as_a_lag() -> None:
     """Far from its demand the servo travels at its rate limit (full stroke in 1/v s); near it,
     it is a first-order lag of time constant T_s."""
     t_s, v_close = 0.1, 1.0 / 0.3
-    assert tb.valve_servo_rate(1.0, 0.0, t_s, 0.01, v_close) == pytest.approx(-v_close, rel=1e-6)
+    # a full-stroke error: v tanh(1/(v T_s)), within 1 % of the rate limit v
+    full = tb.valve_servo_rate(1.0, 0.0, t_s, 0.01, v_close)
+    assert full == pytest.approx(-v_close * math.tanh(1.0 / (v_close * t_s)), rel=1e-12)
+    assert full == pytest.approx(-v_close, rel=0.01)
     assert tb.valve_servo_rate(0.0, 1.0, t_s, 0.01, v_close) == pytest.approx(0.01, rel=1e-6)
     e = 1e-5
-    assert tb.valve_servo_rate(0.5, 0.5 + e, t_s, 0.01, v_close) == pytest.approx(e / t_s, rel=1e-6)
+    small = tb.valve_servo_rate(0.5, 0.5 + e, t_s, 0.01, v_close)
+    assert small == pytest.approx(e / t_s, rel=1e-4)  # tanh(x) = x (1 - x^2/3), x = 0.01
     # closing from full open: the stroke takes about 1/v plus a few servo time constants
     sol = solve_ivp(
         lambda t, y: [tb.valve_servo_rate(y[0], 0.0, t_s, 0.01, v_close)],
@@ -155,7 +159,12 @@ def test_valve_servo_closes_at_its_rate_then_settles_as_a_lag() -> None:
         rtol=1e-9,
         atol=1e-12,
     )
-    assert sol.sol(0.15)[0] == pytest.approx(0.5, abs=0.01)  # linear at the rate limit
+    # analytic: dy/dt = -v tanh(y/a), a = v T_s, integrates to sinh(y/a) = sinh(1/a) e^(-t/T_s)
+    a = v_close * t_s
+    for t in (0.05, 0.15, 0.3, 0.5):
+        exact = a * math.asinh(math.sinh(1.0 / a) * math.exp(-t / t_s))
+        assert sol.sol(t)[0] == pytest.approx(exact, abs=1e-6)
+    assert sol.sol(0.15)[0] == pytest.approx(0.5, abs=0.02)  # near-linear at the rate limit
     assert sol.sol(0.3 + 5 * t_s)[0] < 0.01
 
 

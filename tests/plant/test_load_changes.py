@@ -99,14 +99,21 @@ def test_load_changes_over_the_operating_range(p0, target, rate, duration):
 @pytest.mark.slow
 def test_a_load_step_up_swells_the_measured_level():
     """Swell: a step up of the turbine load drops the steam pressure, the pool's void grows and
-    the measured (narrow-range) level rises at first, although the water inventory falls."""
+    the measured (narrow-range) level rises at first, although the water inventory (the collapsed
+    level) falls: the measured level moves against the inventory. The step is limited by the
+    control valves' opening rate (1 %/s), so the pressure falls by about 0.2 MPa over 15 s and
+    the swell is about a centimetre; the shrink after a turbine trip (a fast pressure rise) is
+    tested in ``tests/scenarios/test_secondary_scenarios.py``."""
     r = run(RunSpec(scenario=scenario("80 %", "90 %", None)))
     df = r.timeseries
     before = df[df["time_s"] <= 60.0].iloc[-1]
-    early = df[(df["time_s"] > 60.0) & (df["time_s"] <= 90.0)]
-    assert early["level_sg1_measured_m"].max() > before["level_sg1_measured_m"] + 0.02
-    assert early["void_sg1_m3"].max() > 1.05 * before["void_sg1_m3"]
-    assert early["level_sg1_m"].min() < before["level_sg1_m"]  # the collapsed level falls
+    early = df[(df["time_s"] > 60.0) & (df["time_s"] <= 120.0)]
+    assert early["pressure_header_pa"].min() < before["pressure_header_pa"] - 0.15e6
+    assert early["void_sg1_m3"].max() > 1.10 * before["void_sg1_m3"]
+    k = early["level_sg1_measured_m"].idxmax()
+    assert early.loc[k, "level_sg1_measured_m"] > before["level_sg1_measured_m"] + 0.005
+    # at the measured level's peak the inventory has fallen: the rise is void, not water
+    assert early.loc[k, "level_sg1_m"] < before["level_sg1_m"] - 0.005
 
 
 def test_a_ramp_faster_than_the_design_allows_is_refused():

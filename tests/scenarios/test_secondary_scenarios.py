@@ -145,7 +145,9 @@ def test_one_feed_pump_lost_reduces_the_power_without_a_trip(ps):
     assert {"urb", "power_limiter"} <= kinds(r)
     assert df["power_relative"].iloc[-1] == pytest.approx(0.5, abs=0.03)
     assert df["level_sg_measured_min_m"].min() > ps.protection.low_sg_level.si + 0.05
-    assert df["flow_feed_main_kg_s"].iloc[-1] == pytest.approx(df["flow_steam_kg_s"].iloc[-1], rel=0.02)
+    assert df["flow_feed_main_kg_s"].iloc[-1] == pytest.approx(
+        df["flow_steam_kg_s"].iloc[-1], rel=0.02
+    )
 
 
 @pytest.mark.slow

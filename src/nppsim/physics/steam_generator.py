@@ -443,7 +443,7 @@ def secondary_derivatives(
 def void_equilibrium(
     heat: float, h_fg: float, rho_g: float, residence_time: float, max_void: float = 1e30
 ) -> float:
-    """Steam volume held in the boiling pool at a heat input and pressure.
+    r"""Steam volume held in the boiling pool at a heat input and pressure.
 
     .. math:: V_v = \min\Big(t_r\,\frac{\max(Q, 0)}{h_{fg}\,\rho_g}, V_{max}\Big)
 
@@ -512,7 +512,7 @@ def pool_void_fraction(void: float, liquid_volume: float, volume_below_bundle: f
 
 @njit
 def narrow_range_level(mixture_level: float, void_fraction: float, tap_low: float, tap_high: float):
-    """Level indicated by a differential-pressure transmitter between two taps.
+    r"""Level indicated by a differential-pressure transmitter between two taps.
 
     .. math:: L = z_{lo} + (1 - \alpha)\,(\mathrm{clip}(z_{mix}, z_{lo}, z_{hi}) - z_{lo})
 

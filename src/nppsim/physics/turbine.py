@@ -45,26 +45,26 @@ from nppsim.physics._coolprop import coolprop, state
 __all__ = [
     "choked_steam_flow",
     "crossover_rate",
-    "feedwater_heater_target",
-    "governor_demand",
-    "intercept_valve_demand",
-    "lag_rate",
-    "rotor_acceleration",
-    "valve_servo_rate",
-    "windage_friction_loss",
     "design_turbine_efficiency",
     "electric_power",
     "feedwater_enthalpy",
     "feedwater_flow",
+    "feedwater_heater_target",
+    "governor_demand",
     "header_pressure_derivative",
+    "intercept_valve_demand",
     "isentropic_enthalpy_drop",
+    "lag_rate",
     "orifice_flow",
     "proportional_lift",
     "reheat_power_derivative",
+    "rotor_acceleration",
     "saturated_steam_density_slope",
     "steam_line_flow",
     "turbine_mechanical_power",
     "turbine_steam_flow",
+    "valve_servo_rate",
+    "windage_friction_loss",
 ]
 
 
@@ -534,7 +534,7 @@ def feedwater_enthalpy(temperature: float, pressure: float) -> float:
 def valve_servo_rate(
     position: float, demand: float, servo_time: float, rate_open: float, rate_close: float
 ) -> float:
-    """Rate of a hydraulic valve servo with a proportional band and rate limits.
+    r"""Rate of a hydraulic valve servo with a proportional band and rate limits.
 
     .. math:: \frac{dy}{dt} = v\,\tanh\Big(\frac{u - y}{v\,T_s}\Big), \qquad
               v = v_{open}\ (u > y),\ v_{close}\ (u \le y)
@@ -567,7 +567,7 @@ def valve_servo_rate(
 
 @njit
 def lag_rate(x: float, target: float, time_constant: float) -> float:
-    """First-order lag: :math:`dx/dt = (x_\infty - x)/T`.
+    r"""First-order lag: :math:`dx/dt = (x_\infty - x)/T`.
 
     The steam chest of the HP cylinder (T_CH, the steam volume between the control valves and
     the first stage: IEEE Committee Report 1973, fig. 4), the transmitter damping of a level
@@ -592,7 +592,7 @@ def lag_rate(x: float, target: float, time_constant: float) -> float:
 
 @njit
 def crossover_rate(stored: float, power_in: float, intercept: float, time_constant: float) -> float:
-    """Steam stored in the crossover and the moisture separator-reheater, as the LP power it can
+    r"""Steam stored in the crossover and the moisture separator-reheater, as the LP power it can
     develop.
 
     .. math:: T_{RH}\,\frac{dP_x}{dt} = f_{lp}\,P_s - y_{iv}\,P_x, \qquad P_{lp} = y_{iv}\,P_x
@@ -627,7 +627,7 @@ def crossover_rate(stored: float, power_in: float, intercept: float, time_consta
 def rotor_acceleration(
     speed: float, power_turbine: float, power_load: float, inertia_constant: float, p_rated: float
 ) -> float:
-    """Swing equation of the turbine-generator shaft in per unit.
+    r"""Swing equation of the turbine-generator shaft in per unit.
 
     .. math:: \frac{d\omega}{dt} = \frac{P_t - P_{load}}{2 H P_R\,\omega}
 
@@ -658,7 +658,7 @@ def rotor_acceleration(
 
 @njit
 def windage_friction_loss(speed: float, loss_rated: float) -> float:
-    """Windage and bearing friction of the shaft: :math:`P_f = P_{f,R}\,\omega^2`.
+    r"""Windage and bearing friction of the shaft: :math:`P_f = P_{f,R}\,\omega^2`.
 
     Bearing friction grows about as ω² and blade windage (with vacuum in the condenser) between
     ω² and ω³; ω² is taken. At synchronous speed it is what a tripped turbine-generator draws
@@ -681,7 +681,7 @@ def windage_friction_loss(speed: float, loss_rated: float) -> float:
 
 @njit
 def governor_demand(load_reference: float, speed: float, droop: float) -> float:
-    """Control-valve demand of a speed governor with droop.
+    r"""Control-valve demand of a speed governor with droop.
 
     .. math:: u = u_{ref} + \frac{1 - \omega}{R}
 
@@ -709,7 +709,7 @@ def governor_demand(load_reference: float, speed: float, droop: float) -> float:
 
 @njit
 def intercept_valve_demand(speed: float, start: float, full: float) -> float:
-    """Intercept-valve demand from the speed: open below ``start``, shut from ``full``.
+    r"""Intercept-valve demand from the speed: open below ``start``, shut from ``full``.
 
     .. math:: u_{iv} = \mathrm{clip}\Big(\frac{\omega_{full} - \omega}
               {\omega_{full} - \omega_{start}}, 0, 1\Big)
@@ -737,7 +737,7 @@ def intercept_valve_demand(speed: float, start: float, full: float) -> float:
 def feedwater_heater_target(
     flow_fraction: float, h_deaerator: float, h_rated: float, fraction_max: float = 1.1
 ) -> float:
-    """Steady feedwater enthalpy after the regenerative heaters at a turbine steam flow.
+    r"""Steady feedwater enthalpy after the regenerative heaters at a turbine steam flow.
 
     .. math:: h_\infty = h_{da} + (h_{fw,R} - h_{da})\,\mathrm{clip}(\dot m_t/\dot m_R,
               0, f_{max})

@@ -152,6 +152,7 @@ def plant_trip_rows(design: Design) -> list[TripRow]:
     pr = design.protection
     file = design.path or None
     rows: list[TripRow] = []
+
     def enabling(spec: Any, where: str) -> dict[str, Any]:
         """The row's enabling conditions (none, one or two) as TripRow fields."""
         out: dict[str, Any] = {}
@@ -290,7 +291,9 @@ class PlantData:
         p_sg = sg.steam_pressure.si
         h_fg = water.saturated_vapour_enthalpy(p_sg) - water.saturated_liquid_enthalpy(p_sg)
         self.void_rated = steam_generator.void_equilibrium(
-            sg.thermal_power.si, h_fg, water.saturated_vapour_density(p_sg),
+            sg.thermal_power.si,
+            h_fg,
+            water.saturated_vapour_density(p_sg),
             sg.void_residence_time.si,
         )
         self.level_measured_setpoint = self.measured_level(

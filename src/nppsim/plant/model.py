@@ -173,8 +173,8 @@ class Model(DesignView):
     def turbine_trip(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
         """Shut the turbine's stop valves (the protection then trips the reactor or reduces
         power, by its tables)."""
-        self.net.by_name["turbine"].trip(self.net, t, y, d, "turbine stop valves closed")
-        return y, d, [entry]
+        out = self.net.by_name["turbine"].trip(self.net, t, y, d, "turbine stop valves closed")
+        return y, d, [entry, *out]
 
     def load_rejection(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
         """The generator loses the grid with its breaker closed: the unit carries its house load

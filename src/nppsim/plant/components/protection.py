@@ -1,4 +1,4 @@
-"""Reactor protection as data: a table of trips and alarms evaluated by one component.
+r"""Reactor protection as data: a table of trips and alarms evaluated by one component.
 
 Each row of the design's trip table (and of its power-reduction table) names a signal (a recorded
 column or a component signal), a comparison (``above`` or ``below``) with a setpoint, an optional
@@ -16,8 +16,8 @@ limiter) acts while its condition lasts instead: once fired, its event function 
 .. math:: g = \mp\left(\frac{x}{x_{set}} - 1\right) - m
 
 (m the row's reset margin, relative to the setpoint), and when that crosses zero the condition has
-cleared: the row re-arms and each component's ``on_protective_<action>_end`` handler runs. Actions: ``scram`` (reactor trip: the first-out is logged, every
-component with an ``on_reactor_trip`` handler acts, and the rods are released after the design's
+cleared: the row re-arms and each component's ``on_protective_<action>_end`` handler runs.
+Actions: ``scram`` (reactor trip: the first-out is logged, every component with an ``on_reactor_trip`` handler acts, and the rods are released after the design's
 scram delay), ``alarm`` (logged only), and any protective action a component offers as an
 ``on_protective_<action>`` method: ``fpr``, a fast power reduction to the row's target (the
 power controller's), the isolation of the steam lines (the steam generators' and the

@@ -213,9 +213,9 @@ def derivatives(t, y, p, ip, d, w, dydt, r):
         max(v_f - p[q + S_V_BELOW_BUNDLE], 0.0),
     )
     dydt[ip[r + F.Y_VOID]] = (v_eq - y[ip[r + F.Y_VOID]]) / t_res
-    dydt[ip[r + F.Y_LEVEL_M]] = (
-        w[ip[r + F.W_LEVEL_INDICATED]] - y[ip[r + F.Y_LEVEL_M]]
-    ) / p[q + S_LT_TAU]
+    dydt[ip[r + F.Y_LEVEL_M]] = (w[ip[r + F.W_LEVEL_INDICATED]] - y[ip[r + F.Y_LEVEL_M]]) / p[
+        q + S_LT_TAU
+    ]
 
 
 class SteamGenerator(Component):

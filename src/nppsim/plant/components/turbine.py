@@ -197,9 +197,10 @@ def early(t, y, p, ip, d, w, r):
     # the pressure limiter of the turbine controller: below its pressure the load it measures is
     # raised, so that in power mode the turbine unloads instead of drawing the steam pressure
     # down (the reactor cannot follow a load it cannot give)
-    w[ip[r + F.W_LOAD_MEASURE]] = w[ip[r + F.W_LOAD_ESTIMATE]] + max(
-        p[q + T_P_LIMIT] - y[ip[r + F.Y_HEADER]], 0.0
-    ) / p[q + T_P_LIMIT_BAND]
+    w[ip[r + F.W_LOAD_MEASURE]] = (
+        w[ip[r + F.W_LOAD_ESTIMATE]]
+        + max(p[q + T_P_LIMIT] - y[ip[r + F.Y_HEADER]], 0.0) / p[q + T_P_LIMIT_BAND]
+    )
     h = y[ip[r + F.Y_FEED_H]]
     w[ip[r + F.W_FEED_H]] = h
     w[ip[r + F.W_FEED_TEMP]] = props.node(p, ip, y[ip[r + F.Y_HEADER]] + p[q + T_FEED_MARGIN], h)[0]
