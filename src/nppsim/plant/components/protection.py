@@ -17,7 +17,8 @@ limiter) acts while its condition lasts instead: once fired, its event function 
 
 (m the row's reset margin, relative to the setpoint), and when that crosses zero the condition has
 cleared: the row re-arms and each component's ``on_protective_<action>_end`` handler runs.
-Actions: ``scram`` (reactor trip: the first-out is logged, every component with an ``on_reactor_trip`` handler acts, and the rods are released after the design's
+Actions: ``scram`` (reactor trip: the first-out is logged, every component with an
+``on_reactor_trip`` handler acts, and the rods are released after the design's
 scram delay), ``alarm`` (logged only), and any protective action a component offers as an
 ``on_protective_<action>`` method: ``fpr``, a fast power reduction to the row's target (the
 power controller's), the isolation of the steam lines (the steam generators' and the
