@@ -8,11 +8,16 @@ OUT ?= runs/default
 
 .PHONY: run test lint format install install-test benchmark clean chromium
 
+# One short line per step; pip lists each package it collects and installs (a first install takes a
+# few minutes: NumPy, SciPy, CoolProp, Numba, pandas, pyarrow, matplotlib, FastAPI...).
 $(VENV)/.installed: pyproject.toml
+	@echo "==> [1/3] creating the Python environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
-	touch $@
+	@echo "==> [2/3] upgrading pip"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@echo "==> [3/3] installing nppsim and its dependencies (a few minutes the first time)"
+	@$(PY) -m pip install --progress-bar off -e .
+	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -22,8 +27,12 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# runs/default is replaced on each `make run` (RUN_ARGS=--overwrite); the first run compiles the
+# kernels (1-2 minutes, cached afterwards)
+RUN_ARGS ?= --overwrite
 run: install
-	$(VENV)/bin/nppsim run $(SCENARIO) --out $(OUT)
+	@echo "==> running scenario $(SCENARIO) into $(OUT) (the first run compiles the kernels: 1-2 minutes)"
+	$(VENV)/bin/nppsim run $(SCENARIO) --out $(OUT) $(RUN_ARGS)
 
 lint: install-test
 	$(PY) -m ruff check src tests benchmarks
@@ -43,8 +52,10 @@ chromium:
 	  else echo "Chromium missing: 'sudo apt-get install -y chromium' runs the browser tests"; fi; \
 	fi
 
-# pytest exits 5 when it collects no test: that must fail, not pass silently.
+# pytest exits 5 when it collects no test: that must fail, not pass silently. The type check of
+# the model and engine packages ([tool.mypy] in pyproject.toml) runs after lint.
 test: lint chromium
+	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
@@ -54,6 +65,7 @@ benchmark: install
 	$(PY) benchmarks/validation_cases.py
 	$(PY) benchmarks/programme.py
 	$(PY) benchmarks/server.py
+	$(PY) benchmarks/studies.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

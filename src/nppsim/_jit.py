@@ -23,6 +23,7 @@ the Python backend against which the compiled one is checked (one source for eve
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -31,8 +32,10 @@ from typing import Any
 import numba
 
 
-def _source_hash() -> str:
-    """SHA-256 (first 16 hex digits) of every ``.py`` file of the package, with Numba's version."""
+@functools.cache
+def source_hash() -> str:
+    """SHA-256 (first 16 hex digits) of every ``.py`` file of the package, with Numba's version:
+    the identity of the model's code (Numba's cache folder, the inputs hash of a run)."""
     root = Path(__file__).resolve().parent
     h = hashlib.sha256(numba.__version__.encode())
     for path in sorted(root.rglob("*.py")):
@@ -54,7 +57,7 @@ def _configure_cache() -> None:
     if os.environ.get("NUMBA_CACHE_DIR"):
         return  # the user chose a place: respect it
     try:
-        d = cache_dir() / f"numba-{_source_hash()}"
+        d = cache_dir() / f"numba-{source_hash()}"
         d.mkdir(parents=True, exist_ok=True)
         probe = d / ".writable"
         probe.write_text("")

@@ -32,7 +32,7 @@ from nppsim.errors import InputError
 from nppsim.units import TIME_UNITS, parse_quantity
 
 if TYPE_CHECKING:
-    from nppsim.plant.model import DesignView as Model
+    from nppsim.plant.design_view import DesignView as Model
 
 MAX_TIME = 30 * 86400.0  # [s] a month of simulated time is the longest scenario accepted
 
@@ -116,9 +116,12 @@ class Action(BaseModel):
     def check(self, model: Model, where: str = "", file: str | None = None) -> None:
         """Checks that depend on the design (names the field as ``where``.field)."""
         if model.kind not in self.applies_to:
-            allowed = ", ".join(self.applies_to)
+            allowed = " or ".join(self.applies_to)
             raise InputError(
-                file, f"{where}kind", self.kind, f"an action for the {allowed} model only"
+                file,
+                f"{where}kind",
+                self.kind,
+                f'a {allowed} event: set scenario.model = "{self.applies_to[0]}"',
             )
 
     def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:

@@ -1,25 +1,100 @@
 """The ``nppsim`` command line (Typer + Rich).
 
 Every input error is printed as one line naming the file, field, value and what is allowed, and
-the command exits with status 2; no traceback.
+the command exits with status 2; no traceback. Inputs and outputs are checked before any work
+starts (:mod:`nppsim.checks`). A run that leaves the model's validity range stops with status
+``stopped`` (exit status 1); Ctrl-C or SIGTERM writes what was computed with status
+``interrupted`` (exit status 130).
+
+Start-up is kept short: this module imports only Typer and Rich; the simulator, the validation
+runner, the programme model and the control room are imported by the commands that use them
+(``nppsim --help``, ``scenarios`` and ``designs`` load neither Numba nor CoolProp).
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import click
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from typer.core import TyperGroup
 
 from nppsim import __version__
 from nppsim.errors import NppsimError
 
+#: commands implemented in their own packages, imported only when used:
+#: name -> (module, attribute, short help shown by ``nppsim --help``)
+_LAZY: dict[str, tuple[str, str, str]] = {
+    "validate": (
+        "nppsim.validation.cli",
+        "validate",
+        "Run the validation cases shipped with nppsim plus those given; exit 1 if any fails.",
+    ),
+    "programme": (
+        "nppsim.programme.cli",
+        "programme_app",
+        "Iran's nuclear power programme over decades: schedules, capacity, generation, cost, "
+        "fuel, gas and CO2 saved ('nppsim programme iran').",
+    ),
+    "serve": (
+        "nppsim.server.cli",
+        "serve",
+        "Serve the control room (a live plant in the browser) on a local port.",
+    ),
+    "study": (
+        "nppsim.studies.cli",
+        "study_app",
+        "Studies: many runs of a scenario over sampled or gridded inputs, on local workers "
+        "('nppsim study run turbine-trip-pressure').",
+    ),
+}
+
+
+class _LazyGroup(TyperGroup):
+    """The top-level group: commands of other packages are imported when invoked, never for
+    ``--help`` (where a placeholder with their short help is listed)."""
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = list(super().list_commands(ctx))
+        return names + [n for n in _LAZY if n not in names]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None or cmd_name not in _LAZY:
+            return cmd
+        module, attr, short = _LAZY[cmd_name]
+        if self._listing:
+            return click.Command(cmd_name, help=short, short_help=short)
+        try:
+            obj = getattr(importlib.import_module(module), attr)
+        except ImportError as e:  # pragma: no cover - an optional dependency missing
+            why = f"{cmd_name} is unavailable: {e}"
+            return click.Command(cmd_name, help=why, callback=lambda: _fail(why))
+        if isinstance(obj, typer.Typer):
+            cmd = typer.main.get_group(obj)
+        else:
+            sub = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+            sub.command(cmd_name)(obj)
+            cmd = typer.main.get_command(sub)
+        cmd.name = cmd_name
+        self.add_command(cmd, cmd_name)
+        return cmd
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
 app = typer.Typer(
+    cls=_LazyGroup,
     help="nppsim: simulate a VVER power unit (plant) and Iran's nuclear programme (fleet).",
     no_args_is_help=True,
     add_completion=False,
@@ -31,10 +106,22 @@ designs_app = typer.Typer(
     invoke_without_command=True,
 )
 app.add_typer(designs_app, name="designs")
-console = Console()
-err_console = Console(stderr=True)
 
 DEFAULT_SCENARIO = "steady-state"
+#: the files of a run folder; run.json is written last (its presence marks a complete run)
+RUN_FILES = ("timeseries.parquet", "overview.png", "run.json")
+EXIT_STOPPED = 1
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    _console(True).print(f"error: {message}", highlight=False, soft_wrap=True, markup=False)
+    raise SystemExit(code)
 
 
 def _fmt_duration(s: float) -> str:
@@ -48,6 +135,8 @@ def _fmt_duration(s: float) -> str:
 @app.command("scenarios")
 def scenarios_cmd() -> None:
     """List the built-in scenarios, one line each."""
+    from rich.table import Table
+
     from nppsim.scenarios import list_scenarios
 
     table = Table(show_header=True, header_style="bold")
@@ -57,7 +146,7 @@ def scenarios_cmd() -> None:
     table.add_column("what happens")
     for sc in list_scenarios():
         table.add_row(sc.name, _fmt_duration(sc.duration), sc.scenario.design, sc.scenario.title)
-    console.print(table)
+    _console().print(table)
 
 
 @designs_app.callback()
@@ -65,6 +154,8 @@ def designs_list(ctx: typer.Context) -> None:
     """List the built-in designs."""
     if ctx.invoked_subcommand is not None:
         return
+    from rich.table import Table
+
     from nppsim.designs import list_designs, load_design
 
     table = Table(show_header=True, header_style="bold")
@@ -74,33 +165,51 @@ def designs_list(ctx: typer.Context) -> None:
     for name in list_designs():
         d = load_design(name)
         r = d.rating
+        dyn = "ratings only"
+        if d.has_dynamics:
+            dyn = "core and plant" if d.primary is not None else "core"
         table.add_row(
             name,
             d.design.title,
             f"{r.power_thermal.si / 1e6:g}",
             f"{r.power_electric_gross.si / 1e6:g}",
             f"{r.power_electric_net.si / 1e6:g}",
-            "core" if d.has_dynamics else "ratings only",
+            dyn,
         )
-    console.print(table)
+    _console().print(table)
 
 
 @designs_app.command("show")
-def designs_show(name: str = typer.Argument(..., help="design name or TOML path")) -> None:
-    """Print one design: every value with its unit, source and confidence."""
+def designs_show(
+    name: str = typer.Argument(..., help="design name or TOML path"),
+    sources: bool = typer.Option(
+        False, "--sources", help="print every reference the design cites, in full"
+    ),
+) -> None:
+    """Print one design: every value with its unit, source and confidence (``--sources``: the
+    references in full: title, publisher, date, address)."""
     from pydantic import BaseModel
+    from rich.markup import escape
+    from rich.table import Table
 
-    from nppsim.designs import Quantity, load_design
+    from nppsim.designs import Quantity, list_designs, load_design
 
+    _check_input(name, "design", list_designs())
     d = load_design(name)
+    console = _console()
+    if sources:
+        _print_sources(d, console)
+        return
     console.print(f"[bold]{escape(d.design.title)}[/bold] ({d.name})")
     console.print(escape(d.design.description))
     for key, text in d.design.sources.items():
         console.print(f"  [dim]{escape(key)}[/dim] = {escape(text)}")
     table = Table(show_header=True, header_style="bold", show_lines=False)
-    table.add_column("field", no_wrap=True)
-    for col in ("value", "unit", "conf.", "source / note"):
-        table.add_column(col, overflow="fold")
+    table.add_column("field", overflow="fold", max_width=34)
+    table.add_column("value", overflow="fold", max_width=16)
+    table.add_column("unit", overflow="fold", max_width=10)
+    table.add_column("conf.", no_wrap=True)
+    table.add_column("source / note", overflow="fold", ratio=1, min_width=30)
 
     def walk(model: BaseModel, prefix: str) -> None:
         for fname in type(model).model_fields:
@@ -122,8 +231,35 @@ def designs_show(name: str = typer.Argument(..., help="design name or TOML path"
     console.print(table)
     console.print(
         "confidence: S source, S2 secondary source, D derived, M engineering knowledge, "
-        "E nppsim estimate"
+        "E nppsim estimate; 'nppsim designs show NAME --sources' gives every reference in full"
     )
+
+
+def _print_sources(design: Any, console: Any) -> None:
+    from rich.markup import escape
+
+    from nppsim.sources import design_references, format_reference
+
+    used = design_references(design)
+    console.print(
+        f"[bold]References of {escape(design.name)}[/bold] ({escape(design.design.title)})"
+    )
+    for key, (ref, values) in used.items():
+        shown = ", ".join(values[:6]) + (f" and {len(values) - 6} more" if len(values) > 6 else "")
+        console.print(f"\n[bold]{escape(key)}[/bold]  cited by {escape(shown)}", highlight=False)
+        console.print(escape(format_reference(ref)), highlight=False)
+        for sub in ref.get("cites", []):
+            console.print(f"  - {escape(format_reference(sub))}", highlight=False)
+    console.print(
+        "\nValues whose source is 'nppsim estimate' (or another estimate) cite no reference: "
+        "their note says how they were estimated. All references: docs/sources.md."
+    )
+
+
+def _check_input(text: str, what: str, builtins: Any) -> None:
+    from nppsim.checks import input_file
+
+    input_file(text, what, ".toml", builtins)
 
 
 @app.command("run")
@@ -132,70 +268,167 @@ def run_cmd(
     out: Path | None = typer.Option(
         None, "--out", help="output folder (default runs/<scenario>-<timestamp>/)"
     ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="replace the results of an earlier run in --out"
+    ),
 ) -> None:
-    """Run a scenario; write timeseries.parquet, run.json and overview.png."""
-    from nppsim import results
-    from nppsim.scenarios import load_scenario
+    """Run a scenario; write timeseries.parquet, run.json and overview.png.
 
+    Ctrl-C (or SIGTERM) stops the run and writes what was computed (status interrupted, exit
+    130); a run that leaves the model's validity range stops there (status stopped, exit 1).
+    """
+    from nppsim.checks import check_output_dir
+    from nppsim.scenarios import builtin_names, load_scenario
+
+    # inputs and the output folder first: nothing is computed for a run that cannot be kept
+    _check_input(scenario, "scenario", builtin_names())
+    if out is not None:
+        check_output_dir(out, "--out", RUN_FILES, overwrite, "a run")
     sc = load_scenario(scenario)
     if out is None:
+        from datetime import datetime
+
         out = Path("runs") / f"{sc.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+        check_output_dir(out, "--out", RUN_FILES, overwrite, "a run")
+    _run_scenario(sc, out)
+
+
+def _run_scenario(sc: Any, out: Path) -> None:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from nppsim.interrupt import EXIT_INTERRUPTED, Interruption
+
+    console, err = _console(), _console(True)
     console.print(
         f"[bold]{sc.scenario.title}[/bold]  ({sc.name}, design {sc.scenario.design}, "
         f"{_fmt_duration(sc.duration)})"
     )
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[t]}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as prog:
-        task = prog.add_task("simulating", total=sc.duration, t="")
+    with Interruption(notify=lambda m: err.print(m, highlight=False), soft=False) as intr:
+        try:
+            from nppsim import results
 
-        def progress(t: float) -> None:
-            prog.update(task, completed=t, t=f"t = {_fmt_duration(round(t))}")
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.fields[t]}"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=False,
+            ) as prog:
+                task = prog.add_task("building the model", total=sc.duration, t="")
 
-        res = results.run(sc, progress)
-    paths = results.write(res, out)
-    df = res.timeseries
-    last = df.iloc[-1]
+                def progress(t: float) -> None:
+                    if not intr.soft:  # the first step: the model is built, the run starts
+                        intr.soft = True  # simulating: a signal stops at the next step
+                        prog.console.print(
+                            "simulating (Ctrl-C stops the run and writes what was computed)",
+                            highlight=False,
+                        )
+                    prog.update(
+                        task,
+                        description="simulating",
+                        completed=t,
+                        t=f"t = {_fmt_duration(round(t))}",
+                    )
+                    intr.check()
+
+                res = results.run(sc, progress)
+        except KeyboardInterrupt:
+            err.print(
+                "interrupted before the simulation started: nothing was computed, nothing written",
+                highlight=False,
+            )
+            raise SystemExit(EXIT_INTERRUPTED) from None
+        intr.soft = True  # writing: a signal waits for the files to be complete
+        paths = results.write(res, out)
+    _print_summary(res, console)
+    for k, p in paths.items():
+        console.print(f"  {k}: {p}", highlight=False)
+    t_end = float(res.timeseries["time_s"].iloc[-1])
+    if res.status == "interrupted":
+        err.print(
+            f"interrupted at t = {t_end:.6g} s: results up to there were written to {out} "
+            "(status interrupted)",
+            highlight=False,
+        )
+        raise SystemExit(EXIT_INTERRUPTED)
+    if res.status == "stopped":
+        err.print(f"stopped: {res.message}; results up to there were written", highlight=False)
+        raise SystemExit(EXIT_STOPPED)
+    if res.status != "completed":
+        err.print(
+            f"error: run stopped early: {res.message} (results up to t = {t_end:.6g} s were "
+            "written)",
+            highlight=False,
+        )
+        raise SystemExit(1)
+
+
+#: rows of the end-of-run table: column (or per-SG column pattern), label, display factor
+_SUMMARY_ROWS: tuple[tuple[str, str, float], ...] = (
+    ("power_thermal_w", "thermal power [MW]", 1e-6),
+    ("power_electric_w", "electric power, gross [MW]", 1e-6),
+    ("power_decay_w", "decay heat [MW]", 1e-6),
+    ("temp_fuel_avg_k", "fuel average [K]", 1),
+    ("temp_fuel_max_k", "fuel centre, hot rod [K]", 1),
+    ("temp_coolant_inlet_k", "coolant inlet [K]", 1),
+    ("temp_coolant_outlet_k", "coolant outlet [K]", 1),
+    ("pressure_primary_pa", "primary pressure [MPa]", 1e-6),
+    ("subcooling_margin_k", "subcooling margin [K]", 1),
+    ("level_pressurizer_m", "pressurizer level [m]", 1),
+    ("pressure_sg{}_pa", "steam pressure{} [MPa]", 1e-6),
+    ("level_sg{}_m", "SG level{} [m]", 1),
+    ("reactivity_xenon", "xenon worth [pcm]", 1e5),
+    ("boron_ppm", "boron [ppm]", 1),
+)
+
+
+def summary_rows(df: Any) -> list[tuple[str, float, float, float, float]]:
+    """The end-of-run table: (label, start, min, max, end) in display units; per steam
+    generator where the steam generators differ (never their mean then)."""
+    from nppsim.plotting import group_name, groups
+
+    rows = []
+    for col, label, f in _SUMMARY_ROWS:
+        if "{}" in col:
+            cols = [col.format(i) for i in range(1, 17) if col.format(i) in df]
+            if not cols:
+                continue
+            grs = groups(df, cols)
+            if len(grs) > 1:  # steam generators differ: one row per group alike, no mean
+                pairs = [(cols[g[0] - 1], label.format(f" {group_name(g)}")) for g in grs]
+            else:
+                pairs = [(cols[0], label.format(f" (all {len(cols)} SGs)"))]
+        elif col in df:
+            pairs = [(col, label)]
+        else:
+            continue  # the core-only model has no secondary side
+        for c, lab in pairs:
+            s = df[c] * f
+            vals = (s.iloc[0], s.min(), s.max(), s.iloc[-1])
+            rows.append((lab, *(round(float(x), 2) + 0.0 for x in vals)))  # + 0.0: no "-0.00"
+    return rows
+
+
+def _print_summary(res: Any, console: Any) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="end of run", show_header=True, header_style="bold")
     table.add_column("quantity")
-    table.add_column("start", justify="right")
-    table.add_column("end", justify="right")
-    first = df.iloc[0]
-    for col, label, f in [
-        ("power_thermal_w", "thermal power [MW]", 1e-6),
-        ("power_electric_w", "electric power, gross [MW]", 1e-6),
-        ("power_decay_w", "decay heat [MW]", 1e-6),
-        ("temp_fuel_avg_k", "fuel average [K]", 1),
-        ("temp_coolant_inlet_k", "coolant inlet [K]", 1),
-        ("temp_coolant_outlet_k", "coolant outlet [K]", 1),
-        ("pressure_primary_pa", "primary pressure [MPa]", 1e-6),
-        ("pressure_steam_pa", "steam pressure [MPa]", 1e-6),
-        ("level_pressurizer_m", "pressurizer level [m]", 1),
-        ("reactivity_xenon", "xenon worth [pcm]", 1e5),
-        ("boron_ppm", "boron [ppm]", 1),
-    ]:
-        if col not in df:
-            continue  # the core-only model has no secondary side
-        a, b = (round(float(v[col]) * f, 2) + 0.0 for v in (first, last))  # + 0.0: no "-0.00"
-        table.add_row(escape(label), f"{a:.2f}", f"{b:.2f}")
+    for c in ("start", "min", "max", "end"):
+        table.add_column(c, justify="right")
+    for label, *vals in summary_rows(res.timeseries):
+        table.add_row(escape(label), *(f"{v:.2f}" for v in vals))
     console.print(table)
     for e in res.events:
-        console.print(f"  event at {e['time_s']:.3f} s: {e['kind']} {e['name']}")
-    rtf = res.stats["real_time_factor"]
-    console.print(f"{res.stats['steps']} steps, real-time factor {rtf:.0f}")
-    for k, p in paths.items():
-        console.print(f"  {k}: {p}")
-    if res.status != "completed":
-        err_console.print(
-            f"error: run stopped early: {res.message} (results up to "
-            f"t = {df['time_s'].iloc[-1]:.6g} s were written)"
+        detail = f" ({e['detail']})" if e.get("detail") else ""
+        console.print(
+            f"  event at {e['time_s']:.3f} s: {e['kind']} {e['name']}{escape(detail)}",
+            highlight=False,
         )
-        raise typer.Exit(1)
+    rtf = res.stats["real_time_factor"]
+    console.print(f"{res.stats['steps']} steps, real-time factor {rtf:.0f}", highlight=False)
 
 
 @app.command("actions")
@@ -206,21 +439,28 @@ def actions_cmd(
     ),
     as_json: bool = typer.Option(False, "--json", help="print the registry as JSON"),
 ) -> None:
-    """List every action (scenario event, operator command, malfunction) with its fields,
-    units and allowed ranges for a design."""
+    """List every action (scenario event, operator command) with its fields and ranges.
+
+    Fields are given with their units and the ranges the design allows.
+    """
     import json
 
+    from rich.markup import escape
+    from rich.table import Table
+
     from nppsim.actions import describe
-    from nppsim.designs import load_design
+    from nppsim.designs import list_designs, load_design
     from nppsim.errors import InputError
-    from nppsim.plant.model import DesignView
+    from nppsim.plant.design_view import DesignView
 
     if model not in ("plant", "core"):
         raise InputError(None, "--model", model, "plant or core")
+    _check_input(design, "design", list_designs())
     d = load_design(design)
     if model == "plant" and d.primary is None:
         raise InputError(d.path or None, "--model", model, f"{d.name} has no plant sections")
     desc = describe(DesignView(d, model))
+    console = _console()
     if as_json:
         console.print_json(json.dumps(desc, default=str))
         return
@@ -253,31 +493,7 @@ def actions_cmd(
 @app.command("version")
 def version_cmd() -> None:
     """Print the nppsim version."""
-    console.print(__version__)
-
-
-def _register_optional() -> None:
-    """Commands implemented in their own packages."""
-    try:
-        from nppsim.validation.cli import validate
-    except ImportError:  # pragma: no cover - validation package not built yet
-        pass
-    else:
-        app.command("validate")(validate)
-    try:
-        from nppsim.server.cli import serve  # the control room (needs fastapi and uvicorn)
-    except ImportError:  # pragma: no cover - server extras not installed
-        pass
-    else:
-        app.command("serve")(serve)
-    try:
-        from nppsim.programme.cli import programme_app
-    except ImportError:  # pragma: no cover - programme package not built yet
-        return
-    app.add_typer(programme_app, name="programme")
-
-
-_register_optional()
+    _console().print(__version__)
 
 
 def main() -> None:
@@ -288,8 +504,12 @@ def main() -> None:
     try:
         app()
     except NppsimError as e:
-        err_console.print(f"error: {e}", highlight=False, soft_wrap=True, markup=False)
-        sys.exit(2)
+        _fail(str(e))
+    except KeyboardInterrupt:
+        from nppsim.interrupt import EXIT_INTERRUPTED
+
+        _console(True).print("interrupted", highlight=False)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -40,3 +40,29 @@ class InputError(NppsimError):
 
 class SolverError(NppsimError):
     """The time integrator failed; results up to the failure are kept by the caller."""
+
+
+class ValidityError(NppsimError):
+    """The model left its validity range (coolant reaching saturation where the model is
+    single-phase, a property table left, a pressure below what a component models): the run
+    stops there with status ``stopped``; what was computed up to that time is kept.
+
+    Parameters
+    ----------
+    message : str
+        What left the range, where, and when.
+    time_s : float or None
+        Simulated time of the crossing [s].
+    name : str
+        The watch row that fired (``"saturation_core"``).
+    """
+
+    def __init__(self, message: str, time_s: float | None = None, name: str = "") -> None:
+        super().__init__(message)
+        self.time_s = time_s
+        self.name = name
+
+
+class Interrupted(NppsimError):
+    """The work was interrupted (Ctrl-C or SIGTERM); what was computed is kept, with status
+    ``interrupted``."""

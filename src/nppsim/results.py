@@ -53,36 +53,56 @@ def inputs_hash(scenario: Scenario, design: Any = None) -> str:
 
 
 def write(result: RunResult, out: Path) -> dict[str, Path]:
-    """Write ``timeseries.parquet``, ``run.json`` and ``overview.png`` into ``out``."""
+    """Write ``timeseries.parquet``, ``overview.png`` and ``run.json`` into ``out``.
+
+    The files are written under temporary names beside ``out`` and renamed into it, ``run.json``
+    last (an earlier run's ``run.json`` is removed first): a process killed while writing
+    leaves complete files, and a folder with a ``run.json`` holds one complete run. A plot that
+    cannot be drawn does not lose the data (the error is noted in ``run.json``).
+    """
+    import shutil
+
+    from nppsim.checks import replace_into, staging_dir
     from nppsim.plotting import overview
 
-    out.mkdir(parents=True, exist_ok=True)
+    out = Path(out)
     sc = result.scenario
-    paths = {
-        "timeseries": out / "timeseries.parquet",
-        "run": out / "run.json",
-        "overview": out / "overview.png",
-    }
-    result.timeseries.to_parquet(paths["timeseries"], index=False)
-    meta = {
-        "nppsim_version": __version__,
-        "git_commit": _git_commit(),
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "scenario_file": sc.path,
-        "inputs_sha256": inputs_hash(sc, result.design),
-        "scenario": sc.raw,
-        "design": sc.scenario.design,
-        "status": result.status,
-        "message": result.message,
-        "wall_time_s": result.wall_s,
-        "simulated_time_s": float(result.timeseries["time_s"].iloc[-1]),
-        "stats": result.stats,
-        "events": result.events,
-        "columns": list(result.timeseries.columns),
-    }
-    paths["run"].write_text(json.dumps(meta, indent=2, default=str))
-    overview(result.timeseries, result.events, sc.scenario.title, paths["overview"])
+    names = {"timeseries": "timeseries.parquet", "run": "run.json", "overview": "overview.png"}
+    stage = staging_dir(out)
+    try:
+        result.timeseries.to_parquet(stage / names["timeseries"], index=False)
+        plot_error = None
+        try:
+            overview(result.timeseries, result.events, sc.scenario.title, stage / names["overview"])
+        except Exception as e:  # a plot is not worth the data
+            plot_error = f"{type(e).__name__}: {e}"
+        meta = {
+            "nppsim_version": __version__,
+            "git_commit": _git_commit(),
+            "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "scenario_file": sc.path,
+            "inputs_sha256": inputs_hash(sc, result.design),
+            "scenario": sc.raw,
+            "design": sc.scenario.design,
+            "status": result.status,
+            "message": result.message,
+            "wall_time_s": result.wall_s,
+            "simulated_time_s": float(result.timeseries["time_s"].iloc[-1]),
+            "stats": result.stats,
+            "events": result.events,
+            "columns": list(result.timeseries.columns),
+        }
+        if plot_error is not None:
+            meta["plot_error"] = plot_error
+        (stage / names["run"]).write_text(json.dumps(meta, indent=2, default=str))
+        (out / names["run"]).unlink(missing_ok=True)
+        replace_into(stage, out, last=(names["run"],))
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    paths = {k: out / v for k, v in names.items()}
+    if plot_error is not None:
+        del paths["overview"]
     return paths
 
 

@@ -84,7 +84,7 @@ def test_create_errors_name_the_field(client):
         assert e["id"] == "a" and e["field"] == "design" and e["value"] == "no-such-design"
         ws.send_json({"type": "create", "id": "b", "initial": {"power": "150 %"}})
         e = recv(ws, "error")
-        assert e["field"] == "initial.power" and "1 % to 100 %" in e["allowed"]
+        assert e["field"] == "initial.power" and "0 to 100 %" in e["allowed"]
         ws.send_json({"type": "create", "id": "c", "design": "ir360"})
         e = recv(ws, "error")
         assert e["field"] == "design" and "ratings only" in e["message"]

@@ -566,12 +566,13 @@ def format_validation_error(err: ValidationError) -> tuple[str, Any, str]:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file, turning syntax errors into :class:`InputError`."""
+    """Read a TOML file; a missing, unreadable or non-UTF-8 file, a folder and a syntax error
+    are each an :class:`InputError` naming the file."""
+    from nppsim.checks import read_text
+
+    text = read_text(path)
     try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except FileNotFoundError:
-        raise InputError(path, "<file>", str(path), "file not found") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise InputError(path, "<toml>", "malformed TOML", str(e)) from None
 
@@ -605,15 +606,14 @@ def _load_builtin(name: str) -> Design:
 
 def load_design(name_or_path: str | Path) -> Design:
     """Load a design by built-in name (``"vver1000-v446"``) or from a TOML file path."""
+    from nppsim.checks import input_file
+
     text = str(name_or_path)
     if text in list_designs():
         return _load_builtin(text)
-    path = Path(text)
-    if path.suffix == ".toml" and path.exists():
-        return parse_design(read_toml(path), path)
-    raise InputError(
-        None, "design", text, f"unknown design; built-in designs: {', '.join(list_designs())}"
-    )
+    path = input_file(text, "design", ".toml", list_designs())
+    assert path is not None  # a built-in name returned above
+    return parse_design(read_toml(path), path)
 
 
 # The plant sections are defined in their own module, which builds on the types above; resolve the

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -39,8 +39,10 @@ from nppsim.designs import (
     read_toml,
 )
 from nppsim.errors import InputError
-from nppsim.physics.pump import PumpCurves, PumpRating
-from nppsim.physics.steam_generator import SteamGeneratorGeometry
+
+if TYPE_CHECKING:  # imported where used: reading a design must not load Numba or CoolProp
+    from nppsim.physics.pump import PumpCurves, PumpRating
+    from nppsim.physics.steam_generator import SteamGeneratorGeometry
 
 __all__ = [
     "ArmControl",
@@ -113,6 +115,8 @@ class Pumps(_Section):
 
     def pump_rating(self) -> PumpRating:
         """Rated point as a :class:`nppsim.physics.pump.PumpRating` (SI)."""
+        from nppsim.physics.pump import PumpRating
+
         return PumpRating(
             flow=self.rated_flow.si,
             pressure_rise=self.rated_pressure_rise.si,
@@ -123,6 +127,8 @@ class Pumps(_Section):
 
     def pump_curves(self) -> PumpCurves:
         """Homologous curve coefficients as a :class:`nppsim.physics.pump.PumpCurves`."""
+        from nppsim.physics.pump import PumpCurves
+
         return PumpCurves(
             head_shutoff=self.head_shutoff.si,
             head_locked_forward=self.head_locked_forward.si,
@@ -254,6 +260,8 @@ class SteamGenerators(_Section):
 
     def steam_generator_geometry(self) -> SteamGeneratorGeometry:
         """Secondary-side geometry for :mod:`nppsim.physics.steam_generator`."""
+        from nppsim.physics.steam_generator import SteamGeneratorGeometry
+
         bundle = (
             self.tube_count.si
             * math.pi

@@ -960,13 +960,16 @@ def _take_step(
                 factor = max(MIN_FACTOR, SAFETY * _step_factor(err, k + 1))
             else:
                 factor = MIN_FACTOR
-            if n_err_fail >= 3 and k > 1:
+            if n_err_fail >= 3:
                 # Repeated failures: the history is not trusted any more. Restart from order 1
                 # with the derivative at the last point (Byrne & Hindmarsh 1975; CVODE does the
-                # same): the first difference alone is a secant over the old, larger steps.
+                # same): the first difference alone is a secant over the old, larger steps. The
+                # step is cut tenfold each time (CVODE's ETAMIN after MXNEF1 failures): a stiff
+                # component off its quasi-steady value keeps the error estimate up until the
+                # step is below its time constant, whatever the estimate's exponent says.
                 k = 1
                 ist[I_ORDER] = 1
-                h *= factor
+                h *= min(factor, 0.1)
                 rhs(t, D[0], p, ip, d, f)
                 ist[I_NRHS] += 1
                 for i in range(n):

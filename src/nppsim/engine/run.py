@@ -22,7 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from nppsim.designs import Design, load_design
-from nppsim.errors import SolverError
+from nppsim.errors import Interrupted, SolverError, ValidityError
 from nppsim.scenarios import Scenario, load_scenario
 
 
@@ -91,12 +91,17 @@ class RunResult:
 
 
 def inputs_hash(scenario: Scenario, design: Design, solver: SolverOptions | None = None) -> str:
-    """SHA-256 of what a run depends on: scenario as read, design (overrides applied), solver."""
+    """SHA-256 of what a run depends on: scenario as read, design (overrides applied), solver,
+    and the hash of nppsim's sources (:func:`nppsim._jit.source_hash`)."""
+    from nppsim._jit import source_hash
+
     blob = json.dumps(
         {
             "scenario": scenario.raw,
             "design": design.model_dump(mode="json", exclude={"path"}),
             "solver": (solver or SolverOptions()).model_dump(),
+            # the model's code: a study rerun after the model changed recomputes its runs
+            "code": source_hash(),
         },
         sort_keys=True,
         default=str,
@@ -107,20 +112,23 @@ def inputs_hash(scenario: Scenario, design: Design, solver: SolverOptions | None
 def build(spec: RunSpec) -> tuple[Any, Any]:
     """The model at its steady state and a simulation of the scenario (not yet advanced)."""
     from nppsim.engine.simulation import Simulation
-    from nppsim.plant.model import Model
+    from nppsim.plant.design_view import DesignView
+    from nppsim.validity import build_model, check_design, steady_state
 
     sc, design = spec.resolve()
-    model = Model(design, sc.scenario.model)
     ini = sc.initial
-    kw: dict[str, Any] = {
-        "boron": ini.boron,
-        "rod_control": ini.rod_control,
-        "boron_control": ini.boron_control,
-        "file": sc.path or None,
-    }
+    # the scenario was checked against its own design; the run's design (another file, or
+    # overrides) may have fewer pumps, other banks or other ranges: check its events again
+    view = DesignView(design, sc.scenario.model)
+    for i, ev in enumerate(sc.events):
+        ev.action.check(view, f"events[{i}].", sc.path or None)
+    # designs whose values cannot make a steady state in the model's range: one-line errors
+    check_design(design, sc.scenario.model, ini.power)
+    model = build_model(design, sc.scenario.model)
+    kw: dict[str, Any] = {**ini.steady_state_options(), "file": sc.path or None}
     if sc.scenario.model == "plant":
         kw["pumps_off"] = tuple(ini.pumps_off)
-    y0, d0 = model.steady_state(ini.power, ini.critical, **kw)
+    y0, d0 = steady_state(model, ini.power, ini.critical, **kw)
     sim = Simulation(
         model,
         y0,
@@ -139,7 +147,10 @@ def run(
 ) -> RunResult:
     """Run a scenario to its end (see the module docstring).
 
-    A solver failure ends the run early with status ``failed``; what was computed is kept.
+    A solver failure ends the run early with status ``failed``, the model leaving its validity
+    range with status ``stopped`` (:class:`~nppsim.errors.ValidityError`), an interruption
+    (:class:`~nppsim.errors.Interrupted` raised by ``progress``, or Ctrl-C) with status
+    ``interrupted``; what was computed is kept in each case.
     """
     if isinstance(spec, str):
         spec = RunSpec(scenario=spec)
@@ -152,6 +163,10 @@ def run(
         sim.advance(sc.duration, progress)
     except SolverError as e:
         status, message = "failed", str(e)
+    except ValidityError as e:
+        status, message = "stopped", str(e)
+    except (Interrupted, KeyboardInterrupt):
+        status, message = "interrupted", f"interrupted at t = {sim.t:.6g} s"
     wall = time.perf_counter() - t0
     events = list(sim.log)
     if status == "failed":

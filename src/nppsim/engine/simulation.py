@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from nppsim.engine import scipy_backend as sb
-from nppsim.errors import SolverError
+from nppsim.errors import Interrupted, NppsimError, SolverError, ValidityError
 
 SNAPSHOT_FORMAT = 1
 MAX_STEPS_PER_CALL = 500
@@ -61,7 +61,7 @@ class _Pending:
     action: Any
 
 
-class SimulationError(ValueError):
+class SimulationError(NppsimError, ValueError):
     """Misuse of the engine (non-finite or backward times, a snapshot of another model)."""
 
 
@@ -112,13 +112,23 @@ class Simulation:
         t0 = _check_time(t0, "t0")
         y0 = np.array(y0, dtype=float)
         d0 = np.array(d0, dtype=float)
+        if y0.shape != (self.net.states.size,) or not np.all(np.isfinite(y0)):
+            raise SimulationError(
+                f"y0 must be {self.net.states.size} finite numbers (the model's states), got "
+                f"shape {y0.shape}" + ("" if y0.size != self.net.states.size else " with NaN/inf")
+            )
+        if d0.shape != (self.net.discrete.size,) or np.any(np.isnan(d0)):
+            raise SimulationError(
+                f"d0 must be {self.net.discrete.size} numbers (the model's discrete state), got "
+                f"shape {d0.shape}"
+            )
         self.t = t0
         self._y_clock = y0.copy()
         self._d_clock = d0.copy()
         self._seq = 0
         self.pending: list[_Pending] = []
         for time, action in actions:
-            self._schedule(float(time), action)
+            self._schedule(_check_time(time, "action time"), _check_action(action))
         self.log: list[dict[str, Any]] = []
         self._segments: list[np.ndarray] = [d0.copy()]
         self._chunks: list[tuple[int, np.ndarray, np.ndarray]] = []  # (segment, ts, ys)
@@ -126,6 +136,8 @@ class Simulation:
         self._observers: list[Observer] = []
         self._visible_upto = -math.inf
         self.n_restarts = 0
+        #: why the run stopped (the model left its validity range), or None
+        self.stopped: str | None = None
         self.integ.restart(t0, y0, d0)
         self._record(np.array([t0]), y0[None, :])
         self._visible_upto = t0
@@ -207,6 +219,11 @@ class Simulation:
         self._record(np.array([t]), y[None, :])
         self.integ.restart(t, y, d)
         self.n_restarts += 1
+        stop = next((e for e in entries if e.get("stop")), None)
+        if stop is not None:
+            # the model left its validity range: nothing beyond t means anything
+            self.stopped = f"{stop.get('detail') or stop['name']} (at t = {t:.6g} s)"
+            raise ValidityError(self.stopped, t, stop["name"])
 
     def _log(self, entries: list[dict[str, Any]]) -> None:
         for e in entries:
@@ -235,10 +252,13 @@ class Simulation:
             raise SimulationError(
                 f"cannot advance backwards: the clock is at {self.t:g} s, asked {t:g} s"
             )
+        if self.stopped is not None:
+            raise ValidityError(self.stopped, self.t)
         try:
             self._advance(t, progress)
-        except SolverError:
-            # keep everything computed: the clock stops at the integrator's last good point
+        except (SolverError, ValidityError, Interrupted, KeyboardInterrupt):
+            # keep everything computed: the clock stops at the integrator's last good point (a
+            # failure, the model leaving its validity range, an interruption)
             integ = self.integ
             t_ok = min(integ.t, t)
             self._set_clock(t_ok, integ.dense(t_ok), integ.d.copy())
@@ -282,6 +302,9 @@ class Simulation:
         Applied now, the integrator restarts at exactly the current time from the state there
         (anything it had computed beyond is dropped) and the action acts on that state.
         """
+        _check_action(action)
+        if self.stopped is not None:
+            raise ValidityError(self.stopped, self.t)
         if at is not None:
             at = _check_time(at, "at")
             if at < self.t:
@@ -317,10 +340,18 @@ class Simulation:
     # -- reading -------------------------------------------------------------------------------
     def read(self, names: Sequence[str]) -> dict[str, float]:
         """Current values (at the clock) of states, signals, columns or discrete entries."""
+        if isinstance(names, str):
+            names = [names]
         w = self.net.signal_vector(self.t, self._y_clock, self._d_clock)
         out = {}
         for name in names:
-            kind, i = self.net.lookup(name)
+            try:
+                kind, i = self.net.lookup(name)
+            except KeyError:
+                raise SimulationError(
+                    f"no quantity named {name!r}: give a recorded column (see "
+                    "model.net.columns()), a state, signal or discrete label"
+                ) from None
             src = {"state": self._y_clock, "signal": w, "discrete": self._d_clock}[kind]
             out[name] = float(src[i])
         return out
@@ -405,6 +436,7 @@ class Simulation:
             "held": self._held_event,
             "visible": self._visible_upto if math.isfinite(self._visible_upto) else None,
             "restarts": self.n_restarts,
+            "stopped": self.stopped,
             "chunk_segments": [g for g, _, _ in self._chunks],
             "chunk_sizes": [len(ts) for _, ts, _ in self._chunks],
         }
@@ -419,7 +451,8 @@ class Simulation:
             arrays[f"integ.{k}"] = np.asarray(v)
         arrays["meta"] = np.frombuffer(json.dumps(meta, default=_json_default).encode(), np.uint8)
         buf = io.BytesIO()
-        np.savez(buf, **arrays)
+        named: dict[str, Any] = arrays  # every entry a named array (NumPy's stub types **kwds)
+        np.savez(buf, **named)
         return buf.getvalue()
 
     def restore(self, blob: bytes) -> None:
@@ -471,6 +504,7 @@ class Simulation:
         self._held_event = meta["held"]
         self._visible_upto = -math.inf if meta["visible"] is None else float(meta["visible"])
         self.n_restarts = int(meta["restarts"])
+        self.stopped = meta.get("stopped")
         self.integ.set_state(
             {k[len("integ.") :]: v for k, v in arrays.items() if k.startswith("integ.")}
         )
@@ -505,6 +539,15 @@ def _check_time(t: Any, what: str) -> float:
     if not math.isfinite(v):
         raise SimulationError(f"{what} must be finite, got {v!r}")
     return v
+
+
+def _check_action(action: Any) -> Any:
+    if not callable(getattr(action, "apply", None)):
+        raise SimulationError(
+            f"not an action: {action!r} (use the classes of nppsim.actions, e.g. "
+            "nppsim.actions.TurbineTrip())"
+        )
+    return action
 
 
 def _make_integrator(net: Any, rtol: float, backend: str, atol_scale: float = 1.0) -> Any:

@@ -21,11 +21,14 @@ from nppsim.plant.components.boundary import Boundary
 from nppsim.plant.components.core import Core
 from nppsim.plant.components.protection import Protection, TripRow
 from nppsim.plant.components.rod_control import AUTO, MANUAL, RodControl
+from nppsim.plant.components.validity import Validity, core_rows, plant_rows
+from nppsim.plant.dynamics import CoreDesign, core_design
 from nppsim.plant.network import Network
 
 
-def core_trip_rows(design: Design) -> list[TripRow]:
+def core_trip_rows(design: Design | CoreDesign) -> list[TripRow]:
     """The core's trip table: high neutron power and short period (``[protection]``)."""
+    design = core_design(design)
     pr = design.protection
     return [
         TripRow(
@@ -46,8 +49,9 @@ def core_trip_rows(design: Design) -> list[TripRow]:
     ]
 
 
-def core_network(design: Design) -> Network:
+def core_network(design: Design | CoreDesign) -> Network:
     """The core alone with prescribed boundary conditions (design's nominal values)."""
+    design = core_design(design)
     cool = design.coolant
     ctl = design.control
     r = design.reactivity
@@ -66,6 +70,7 @@ def core_network(design: Design) -> Network:
         ),
         Protection("protection", core_trip_rows(design), design.rods.scram_delay.si),
     ]
+    comps.append(Validity("validity", core_rows(design.core.axial_nodes)))
     conn = {
         "core.pressure": "boundary.pressure",
         "core.h_in": "boundary.h_in",
@@ -74,6 +79,53 @@ def core_network(design: Design) -> Network:
         "core.boron_rate": "boron.rate",
     }
     return Network(comps, conn)
+
+
+#: How far below critical a core "critical at 0 %" (hot or cold zero power) is held by its
+#: source [1]: 1 pcm, so that the neutron level is S Lambda / 1e-5 (1e-5 of full power for the
+#: V-446's source), the low end of the range where zero-power physics tests are run.
+ZERO_POWER_SUBCRITICALITY = 1e-5
+
+
+def neutron_level(
+    core: Core, power: float, subcriticality: float | None, file: str | None
+) -> tuple[float, float | None]:
+    """The neutron level ``n`` [1] of a steady state and the reactivity it needs (None: critical
+    with the source at ``n``, ``rho = -S Lambda / n``, set by :meth:`Core.make_critical`).
+
+    * ``power > 0``: n = power (below a few 1e-5 the source holds the core measurably
+      subcritical: the source level of that power);
+    * ``power = 0`` and a ``subcriticality``: the source level n = S Lambda / subcriticality;
+    * ``power = 0`` alone: zero power, critical to within :data:`ZERO_POWER_SUBCRITICALITY`
+      (n = 0 for a design without a source).
+    """
+    s_lam = float(core.sc[_core_mod.S_SOURCE] * core.sc[_core_mod.S_GEN_TIME])
+    if not 0.0 <= power <= 1.0:
+        raise InputError(file, "initial.power", f"{100 * power:g} %", "allowed 0 % to 100 %")
+    if subcriticality is not None:
+        if power != 0.0:
+            raise InputError(
+                file,
+                "initial.subcriticality",
+                f"{subcriticality * 1e5:g} pcm",
+                "a subcritical core sits at its source level: give it with power = '0 %'",
+            )
+        if not subcriticality > 0.0:
+            raise InputError(
+                file, "initial.subcriticality", f"{subcriticality * 1e5:g} pcm", "above 0 pcm"
+            )
+        if s_lam == 0.0:
+            raise InputError(
+                file,
+                "initial.subcriticality",
+                f"{subcriticality * 1e5:g} pcm",
+                "the design has no neutron source ([kinetics].neutron_source = 0): a subcritical "
+                "core has no steady level",
+            )
+        return s_lam / subcriticality, -subcriticality
+    if power > 0.0:
+        return power, None
+    return s_lam / ZERO_POWER_SUBCRITICALITY, -ZERO_POWER_SUBCRITICALITY if s_lam > 0 else 0.0
 
 
 def core_steady_state(
@@ -87,23 +139,30 @@ def core_steady_state(
     boron: float | None = None,
     rod_control: str = "auto",
     boron_control: str = "manual",
+    subcriticality: float | None = None,
     file: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Steady state of the core network at relative power ``power`` (1 % to 100 %).
+    """Steady state of the core network at relative power ``power`` (0 to 100 %).
 
     Xenon, samarium, precursors and decay heat are in equilibrium; temperatures solve the steady
-    conduction and coolant energy balance; the core is made critical by boron
-    (``critical="boron"``) or by the regulating banks (``"bank"``, boron fixed).
+    conduction and coolant energy balance at the given (or the design's) pressure and inlet
+    temperature, from cold shutdown (0.1 MPa, 20 degC) to hot full power; the core is made
+    critical by boron (``critical="boron"``) or by the regulating banks (``"bank"``, boron
+    fixed), or subcritical by ``subcriticality`` [1] (with ``power = 0``: the neutron level is
+    then the source level, :func:`neutron_level`).
+
+    Coolant states outside the water-property tables, or boiling in the channel, are an
+    :class:`~nppsim.errors.InputError` naming the initial value that causes them (nothing is
+    clipped).
 
     Returns
     -------
     (ndarray, ndarray)
         The state ``y`` and the discrete state ``d``.
     """
-    core: Core = net.by_name["core"]  # type: ignore[assignment]
+    core = net.component("core", Core)
     design = core.design
-    if not 0.01 <= power <= 1.0:
-        raise InputError(file, "initial.power", f"{100 * power:g} %", "allowed 1 % to 100 %")
+    n, rho = neutron_level(core, power, subcriticality, file)
     press = design.coolant.pressure.si if pressure is None else pressure
     t_in = design.coolant.inlet_temperature.si if inlet_temperature is None else inlet_temperature
     y = np.zeros(net.states.size)
@@ -113,18 +172,38 @@ def core_steady_state(
         k = net.discrete[f"{bnd.name}.{which}"].start
         d[k : k + 4] = (0.0, v, 0.0, v)
     pr = _Props(net)
-    core.steady_state(net, y, d, power, press, pr.enthalpy(press, t_in), flow, boron, pr.t_rho)
+    where = "initial.inlet_temperature" if inlet_temperature is not None else "initial.pressure"
+    try:
+        h_in = pr.enthalpy(press, t_in)
+    except _TableError as e:
+        raise InputError(
+            file,
+            where,
+            f"{t_in - 273.15:.6g} degC at {press / 1e6:.6g} MPa",
+            f"the core inlet water is {e.state}: the coolant must be liquid within the tables",
+        ) from None
+    try:
+        core.steady_state(net, y, d, n, press, h_in, flow, boron, pr.t_rho)
+    except _TableError as e:
+        raise InputError(
+            file,
+            "initial.power",
+            f"{100 * power:g} %",
+            f"the coolant in the core would be {e.state} at {press / 1e6:.6g} MPa with the inlet "
+            f"at {t_in - 273.15:.6g} degC: the core channel is single-phase liquid; "
+            "no steady state (lower the power or raise the pressure)",
+        ) from None
     rods = net.by_name["rods"]
     k = net.discrete[f"{rods.name}.setpoint"].start
-    d[k : k + 4] = (0.0, power, 0.0, power)
+    d[k : k + 4] = (0.0, n, 0.0, n)
     d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL
     d[net.d_index("boron.mode")] = 0.0 if boron_control == "auto" else BORON_MANUAL
-    core.make_critical(net, y, d, critical, file)
+    core.make_critical(net, y, d, critical, file, rho=rho)
     return y, d
 
 
 # -- the whole plant ---------------------------------------------------------------------------
-def _resolve(design: Design, ref: Any, file: str | None, where: str) -> float:
+def _resolve(design: Design | CoreDesign, ref: Any, file: str | None, where: str) -> float:
     """A table setpoint: a [protection] name, a dotted design path, "1/name", or a number."""
     from nppsim.designs import Quantity
 
@@ -145,11 +224,12 @@ def _resolve(design: Design, ref: Any, file: str | None, where: str) -> float:
     return 1.0 / v if inverse else v
 
 
-def plant_trip_rows(design: Design) -> list[TripRow]:
+def plant_trip_rows(design: Design | CoreDesign) -> list[TripRow]:
     """The trip table and the power-reduction table of a plant design as protection rows."""
+    from nppsim.designs.plant_sections import plant_sections
     from nppsim.units import to_si
 
-    pr = design.protection
+    pr = plant_sections(design).protection
     file = design.path or None
     rows: list[TripRow] = []
 
@@ -209,13 +289,16 @@ class PlantData:
         A design with core and plant sections.
     """
 
-    def __init__(self, design: Design) -> None:
+    def __init__(self, design: Design | CoreDesign) -> None:
         from nppsim.designs.plant_sections import plant_sections
+
+        design = core_design(design)
         from nppsim.physics import pump as pmp
         from nppsim.physics import steam_generator, turbine, water
 
         ps = plant_sections(design)
-        self.design, self.ps = design, ps
+        self.design: CoreDesign = design
+        self.ps = ps
         pr, pu, sg, tb = ps.primary, ps.pumps, ps.steam_generators, ps.turbine
         nl, ns = pr.loops, sg.primary_nodes
         self.n_loops, self.n_sg_nodes = nl, ns
@@ -253,7 +336,7 @@ class PlantData:
             sg.primary_inlet_temperature.si,
             sg.primary_outlet_temperature.si,
             p_nom,
-            t_sat_d,
+            float(t_sat_d),
             ns,
         )
         self.steam_rated = tb.rated_steam_flow.si / nl
@@ -268,7 +351,7 @@ class PlantData:
             tb.generator_efficiency.si,
             tb.rated_steam_flow.si,
             tb.inlet_pressure.si,
-            h_g_in,
+            float(h_g_in),
             tb.condenser_pressure.si,
         )
         self.h_fw_nominal = turbine.feedwater_enthalpy(
@@ -316,7 +399,7 @@ class PlantData:
         )
 
 
-def plant_network(design: Design) -> tuple[Network, PlantData]:
+def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     """The whole plant of a design: components wired from the topology of its design file."""
     from nppsim.plant.components import controller as ctl
     from nppsim.plant.components import feedwater as fw
@@ -332,6 +415,7 @@ def plant_network(design: Design) -> tuple[Network, PlantData]:
     from nppsim.plant.components.summary import Summary
 
     data = PlantData(design)
+    design = data.design
     ps = data.ps
     nl, ns = data.n_loops, data.n_sg_nodes
     pr, tb, sgs = ps.primary, ps.turbine, ps.steam_generators
@@ -702,6 +786,7 @@ def plant_network(design: Design) -> tuple[Network, PlantData]:
             },
         )
     )
+    comps.append(Validity("validity", plant_rows(nl, ns, core.n_nodes)))
     conn = {
         "core.pressure": "pressurizer.pressure",
         "core.h_in": "lower_plenum.h",
@@ -710,11 +795,11 @@ def plant_network(design: Design) -> tuple[Network, PlantData]:
         "core.boron_rate": "boron.rate",
     }
     net = Network(comps, conn, condenser_pressure=tb.condenser_pressure.si)
-    net.by_name["protection"].check_actions(net)  # type: ignore[attr-defined]
+    net.component("protection", Protection).check_actions(net)
     return net, data
 
 
-def _plant_rod_control(design: Design, ps: Any) -> RodControl:
+def _plant_rod_control(design: CoreDesign, ps: Any) -> RodControl:
     """The plant's power controller (ARM) with its pressure mode, the power limiter (ROM) and
     the URB group (issue 8). It sits after the turbine, the feedwater and the summary in the
     schedule, because the limiter reads the pumps and feed pumps running."""
@@ -748,8 +833,31 @@ def _plant_rod_control(design: Design, ps: Any) -> RodControl:
     )
 
 
+class _TableError(ValueError):
+    """A steady-state water state outside the kernel's property tables (or not liquid)."""
+
+    def __init__(self, press: float, h: float, status: int) -> None:
+        from nppsim.physics import water_table as wt
+
+        self.press, self.h, self.status = press, h, status
+        self.state = {
+            wt.VAPOUR: "steam",
+            wt.TWO_PHASE: "boiling (two-phase)",
+            wt.OUTSIDE: (
+                "outside the water-property tables (0.1 to 25 MPa and 0.05 to 3.2 MJ/kg: "
+                "above about 12 degC)"
+            ),
+            wt.NEAR_CRITICAL: "too near the critical point for the tables",
+        }.get(status, f"in table status {status}")
+        super().__init__(f"water at {press:g} Pa, {h:g} J/kg: {self.state}")
+
+
 class _Props:
-    """The kernel's water properties called from Python (so steady states match the kernel)."""
+    """The kernel's water properties called from Python (so steady states match the kernel).
+
+    Every look-up checks the table's status: a steady state never uses a value from outside the
+    tables or a coolant node that is not liquid (:class:`_TableError`).
+    """
 
     def __init__(self, net: Network) -> None:
         from nppsim.plant import props
@@ -757,9 +865,10 @@ class _Props:
         self.net, self._props = net, props
 
     def t_rho(self, press: float, h: float) -> tuple[float, float]:
+        """Temperature [K] and density [kg/m3] of liquid water at (press, h)."""
         t, rho, _, status = self._props.node(self.net.p, self.net.ip, float(press), float(h))
-        if status not in (0,) and not (np.isfinite(t) and np.isfinite(rho)):
-            raise ValueError(f"water state outside the tables at {press:g} Pa, {h:g} J/kg")
+        if status != 0 or not (np.isfinite(t) and np.isfinite(rho)):
+            raise _TableError(float(press), float(h), int(status))
         return float(t), float(rho)
 
     def temperature(self, press: float, h: float) -> float:
@@ -769,6 +878,8 @@ class _Props:
         """h(p, T) by Newton on the table's T(p, h) (liquid)."""
         from nppsim.physics import water
 
+        if not 0.1e6 <= press <= 25e6 or not 273.16 <= temp <= 1073.15:
+            raise _TableError(float(press), math.nan, -1)
         h = float(water.enthalpy_pt(press, temp))
         for _ in range(50):
             t1 = self.temperature(press, h)
@@ -780,7 +891,11 @@ class _Props:
         return h
 
     def sat(self, press: float) -> tuple[float, ...]:
-        return tuple(float(x) for x in self._props.sat(self.net.p, self.net.ip, float(press)))
+        """Saturation properties at ``press`` (:func:`nppsim.plant.props.sat`)."""
+        out = self._props.sat(self.net.p, self.net.ip, float(press))
+        if out[-1] != 0:
+            raise _TableError(float(press), math.nan, int(out[-1]))
+        return tuple(float(x) for x in out)
 
     def mass_energy(self, press: float, liquid_volume: float, volume: float) -> tuple[float, float]:
         from nppsim.physics.vessel import vessel_mass_energy
@@ -802,9 +917,55 @@ def plant_steady_state(
     rod_control: str = "auto",
     boron_control: str = "manual",
     pumps_off: tuple[int, ...] = (),
+    subcriticality: float | None = None,
+    pressure: float | None = None,
+    inlet_temperature: float | None = None,
     file: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The plant at rest at relative power ``power`` (10 % to 100 %).
+    """The plant at rest at relative power ``power`` (see :func:`_plant_steady_state`); a water
+    state outside the property tables is an :class:`~nppsim.errors.InputError`."""
+    try:
+        return _plant_steady_state(
+            net,
+            data,
+            power,
+            critical,
+            boron=boron,
+            rod_control=rod_control,
+            boron_control=boron_control,
+            pumps_off=pumps_off,
+            subcriticality=subcriticality,
+            pressure=pressure,
+            inlet_temperature=inlet_temperature,
+            file=file,
+        )
+    except _TableError as e:
+        raise InputError(
+            file,
+            "initial.power",
+            f"{100 * power:g} %",
+            f"a plant water state at this power is {e.state} "
+            f"({e.press / 1e6:.4g} MPa): no steady state",
+        ) from None
+
+
+def _plant_steady_state(
+    net: Network,
+    data: PlantData,
+    power: float,
+    critical: str = "boron",
+    *,
+    boron: float | None = None,
+    rod_control: str = "auto",
+    boron_control: str = "manual",
+    pumps_off: tuple[int, ...] = (),
+    subcriticality: float | None = None,
+    pressure: float | None = None,
+    inlet_temperature: float | None = None,
+    file: str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The plant at rest at relative power ``power``, from hot zero power (0 %, critical or
+    ``subcriticality`` below critical: :func:`neutron_level`) to 100 %.
 
     The header pressure is held at its setpoint by the turbine (constant steam pressure); the loop
     flows follow from the pump and loop hydraulics (buoyancy included); the primary temperatures
@@ -812,6 +973,12 @@ def plant_steady_state(
     steam-line pressure drop at the steam flow. The pressurizer is at its pressure setpoint and
     programme level, heaters balancing the heat loss, make-up = let-down, feedwater = steam
     flow. Then the core is made critical (boron or bank). Properties are the kernel's tables.
+
+    The plant starts only from hot states at its controllers' setpoints: a ``pressure`` or an
+    ``inlet_temperature`` (cold shutdown, heat-up) is an :class:`~nppsim.errors.InputError`, since
+    those states need the residual heat removal system and the start-up controls, which are not
+    modelled (the core model takes them). A state outside the water-property tables is an
+    :class:`~nppsim.errors.InputError` too (nothing is clipped).
     """
     from scipy.optimize import brentq, fsolve
 
@@ -821,11 +988,22 @@ def plant_steady_state(
 
     ps, design = data.ps, data.design
     nl, ns = data.n_loops, data.n_sg_nodes
-    core: Core = net.by_name["core"]  # type: ignore[assignment]
-    if not 0.1 <= power <= 1.0:
-        raise InputError(
-            file, "initial.power", f"{100 * power:g} %", "allowed 10 % to 100 % for the plant model"
-        )
+    core = net.component("core", Core)
+    for fld, value, shown in (
+        ("pressure", pressure, lambda v: f"{v / 1e6:g} MPa"),
+        ("inlet_temperature", inlet_temperature, lambda v: f"{v - 273.15:g} degC"),
+    ):
+        if value is not None:
+            raise InputError(
+                file,
+                f"initial.{fld}",
+                shown(value),
+                "the plant model starts from hot states at its controllers' setpoints (hot zero "
+                "power to full power); colder states (cold shutdown, heat-up) need the residual "
+                "heat removal system and the start-up controls, which are not modelled: use the "
+                'core model (model = "core") for them',
+            )
+    n_level, rho_level = neutron_level(core, power, subcriticality, file)
     for k in pumps_off:
         if not 1 <= k <= nl:
             raise InputError(file, "initial.pumps_off", k, f"pump numbers 1 to {nl}")
@@ -842,7 +1020,7 @@ def plant_steady_state(
         volt[k - 1] = 0.0
     p = ps.control.pressurizer.pressure_setpoint.si
     p_hdr = ps.control.turbine.header_pressure_setpoint.si
-    q_core = power * design.rating.power_thermal.si
+    q_core = n_level * design.rating.power_thermal.si
     t_in0 = design.coolant.inlet_temperature.si
     h_cold = np.full(nl, pr.enthalpy(p, t_in0))
     h_hot = np.full(nl, pr.enthalpy(p, t_in0 + 30 * power))
@@ -989,7 +1167,7 @@ def plant_steady_state(
     h_lo = sol["h_lower"]
     y = np.zeros(net.states.size)
     d = net.d0.copy()
-    core.steady_state(net, y, d, power, p, h_lo, flow_frac, boron, tprops=pr.t_rho)
+    core.steady_state(net, y, d, n_level, p, h_lo, flow_frac, boron, tprops=pr.t_rho)
     st = net.states
     for i in range(nl):
         d[net.d_index(f"pump{i + 1}.voltage")] = volt[i]
@@ -1001,7 +1179,7 @@ def plant_steady_state(
     pc, pp = ps.control.pressurizer, ps.pressurizer
     lvl = (
         pc.level_setpoint_zero_power.si
-        + (pc.level_setpoint_full_power.si - pc.level_setpoint_zero_power.si) * power
+        + (pc.level_setpoint_full_power.si - pc.level_setpoint_zero_power.si) * n_level
     )
     area = math.pi * pp.inner_diameter.si**2 / 4
     mz, uz = pr.mass_energy(p, lvl * area, pp.total_volume.si)
@@ -1059,11 +1237,11 @@ def plant_steady_state(
     k = net.discrete[f"{rods.name}.load"].start
     d[k : k + 4] = (0.0, load, 0.0, load)
     k = net.discrete[f"{rods.name}.setpoint"].start
-    d[k : k + 4] = (0.0, power, 0.0, power)
+    d[k : k + 4] = (0.0, n_level, 0.0, n_level)
     d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL
     d[net.d_index(f"{rods.name}.pressure_setpoint")] = p_hdr
     d[net.d_index("boron.mode")] = 0.0 if boron_control == "auto" else BORON_MANUAL
-    core.make_critical(net, y, d, critical, file)
+    core.make_critical(net, y, d, critical, file, rho=rho_level)
     w_all = net.signal_vector(0.0, y, d)
     d[net.d_index("balance.stored0")] = w_all[net.w_index("balance.stored")]
     return y, d

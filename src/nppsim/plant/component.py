@@ -240,8 +240,19 @@ class Component:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.declared: Declared | None = None
+        self._declared: Declared | None = None
         self.record_offset = -1
+
+    @property
+    def declared(self) -> Declared:
+        """What the component declared (set by the network that assembles it)."""
+        if self._declared is None:
+            raise RuntimeError(f"{self!r} has not been assembled into a network")
+        return self._declared
+
+    @declared.setter
+    def declared(self, value: Declared) -> None:
+        self._declared = value
 
     # -- to implement ----------------------------------------------------------------------
     def declare(self, b: Declarer) -> None:
@@ -251,7 +262,6 @@ class Component:
     # -- helpers for subclasses ------------------------------------------------------------
     def rec(self, key: str) -> int:
         """Value of a record field (an absolute offset, a count or a connected signal index)."""
-        assert self.declared is not None
         return self.declared.record[key]
 
     def __repr__(self) -> str:

@@ -48,6 +48,7 @@ from nppsim.plant.components import rod_control as _rods
 from nppsim.plant.components import steam_generator as _sg
 from nppsim.plant.components import summary as _summary
 from nppsim.plant.components import turbine as _turbine
+from nppsim.plant.components import validity as _validity
 from nppsim.plant.header import (  # noqa: F401 (re-exported)
     HEADER_SIZE,
     IP_COLOR_COLS,
@@ -87,6 +88,7 @@ KINDS = {
     _feed.CODE: "feedwater",
     _summary.CODE: "summary",
     _balance.CODE: "balance",
+    _validity.CODE: "validity",
 }
 
 
@@ -208,6 +210,8 @@ def _roots_phase(t, y, p, ip, d, w, g):
             _core.roots(t, y, p, ip, d, w, g, r)
         elif code == _protection.CODE:
             _protection.roots(t, y, p, ip, d, w, g, r)
+        elif code == _validity.CODE:
+            _validity.roots(t, y, p, ip, d, w, g, r)
 
 
 @njit

@@ -12,89 +12,17 @@ from typing import Any
 import numpy as np
 
 from nppsim.designs import Design
-from nppsim.errors import InputError
 from nppsim.plant import assemble
+from nppsim.plant.components.controller import Controller
 from nppsim.plant.components.core import Core, ramp_value
 from nppsim.plant.components.protection import Protection
 from nppsim.plant.components.rod_control import AUTO, MANUAL, TRIPPED, RodControl
+from nppsim.plant.components.turbine import Turbine
+from nppsim.plant.design_view import DesignView
+from nppsim.plant.dynamics import core_design
 from nppsim.plant.network import Network
 
 _ROD_MODES = {AUTO: "auto", MANUAL: "manual", TRIPPED: "tripped"}
-
-
-class DesignView:
-    """What input checks need to know of a design as a model, without building it.
-
-    Parameters
-    ----------
-    design : Design
-        The design object.
-    kind : {"core", "plant"}
-        The model it is checked for.
-    """
-
-    def __init__(self, design: Design, kind: str = "core") -> None:
-        self.design = design
-        self.kind = kind
-
-    @property
-    def bank_names(self) -> list[str]:
-        """Names of the control-rod banks."""
-        return [b.name for b in self.design.rods.banks]
-
-    def count(self, what: str) -> int:
-        """How many pumps, steam generators or feed pumps the design has."""
-        if what in ("pump", "sg"):
-            return int(self.design.primary.loops) if self.design.primary else 0
-        if what == "feed_pump":
-            return int(self.design.turbine.feed_pumps) if self.design.turbine else 0
-        raise KeyError(what)
-
-    def check_index(self, what: str, k: int, field: str, file: str | None) -> None:
-        """Refuse a pump, steam generator or feed-pump number the design does not have."""
-        n = self.count(what)
-        names = {"pump": "pumps", "sg": "steam generators", "feed_pump": "feed pumps"}[what]
-        if not 1 <= k <= n:
-            raise InputError(file, field, k, f"{self.design.name} has {n} {names}: 1 to {n}")
-
-    def setpoint_range(self, controller: str) -> tuple[float, float, str]:
-        """Range the design allows for an operator setpoint (SI) and its unit.
-
-        Primary pressure between the low- and high-pressure trips; steam (header) pressure
-        between the low-steam-pressure trip and the BRU-K opening; SG level between the low-level
-        trip and the top of the shell less 0.5 m; pressurizer level between the low-level trip
-        and the top of the vessel less 1 m.
-        """
-        from nppsim.designs.plant_sections import plant_sections
-
-        ps = plant_sections(self.design)
-        pr, sd = ps.protection, ps.control.steam_dump
-        if controller == "primary_pressure":
-            return pr.low_primary_pressure.si, pr.high_primary_pressure.si, "Pa"
-        if controller == "steam_pressure":
-            return pr.low_steam_pressure.si, sd.bru_k_pressure.si, "Pa"
-        if controller == "sg_level":
-            return pr.low_sg_level.si, ps.steam_generators.vessel_inner_diameter.si - 0.5, "m"
-        if controller == "pressurizer_level":
-            return pr.low_pressurizer_level.si, ps.pressurizer.height - 1.0, "m"
-        raise InputError(
-            None,
-            "controller",
-            controller,
-            "primary_pressure, steam_pressure, sg_level, pressurizer_level",
-        )
-
-    def refine_description(self, desc: dict[str, Any]) -> None:
-        """Put the design's own ranges and choices into an action's description."""
-        for f in desc["fields"]:
-            if desc["kind"] == "bank" and f["name"] == "bank":
-                f["choices"] = list(self.bank_names)
-            if f["name"] in ("pump", "sg") or (
-                desc["kind"] == "feedwater_pump_trip" and f["name"] == "count"
-            ):
-                what = "feed_pump" if f["name"] == "count" else f["name"]
-                f["min_si"], f["max_si"] = 1, self.count(what)
-                f["range"] = f"1 to {self.count(what)}"
 
 
 class Model(DesignView):
@@ -117,12 +45,12 @@ class Model(DesignView):
             self.net, self.data = assemble.plant_network(design)
         else:
             raise ValueError(f"unknown model kind {kind!r}")
-        by = self.net.by_name
-        self.core: Core = by["core"]  # type: ignore[assignment]
-        self.protection: Protection = by["protection"]  # type: ignore[assignment]
-        self.rods: RodControl = by["rods"]  # type: ignore[assignment]
-        self.boron: Any = by["boron"]
-        self.boundary: Any = by.get("boundary")
+        net = self.net
+        self.core: Core = net.component("core", Core)
+        self.protection: Protection = net.component("protection", Protection)
+        self.rods: RodControl = net.component("rods", RodControl)
+        self.boron: Any = net.by_name["boron"]
+        self.boundary: Any = net.by_name.get("boundary")
 
     # -- steady state ------------------------------------------------------------------------
     def steady_state(
@@ -173,7 +101,8 @@ class Model(DesignView):
     def turbine_trip(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
         """Shut the turbine's stop valves (the protection then trips the reactor or reduces
         power, by its tables)."""
-        out = self.net.by_name["turbine"].trip(self.net, t, y, d, "turbine stop valves closed")
+        turbine = self.net.component("turbine", Turbine)
+        out = turbine.trip(self.net, t, y, d, "turbine stop valves closed")
         return y, d, [entry, *out]
 
     def load_rejection(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
@@ -184,7 +113,7 @@ class Model(DesignView):
         d[self._d("electric.grid")] = 0.0
         if not self.turbine_tripped(d):
             net = self.net
-            ctl = net.by_name["turbine_control"]
+            ctl = net.component("turbine_control", Controller)
             house = self.data.ps.turbine.house_load.si
             w = net.signal_vector(t, y, d)
             cv = float(y[net.s_index("turbine.cv")])
@@ -218,7 +147,7 @@ class Model(DesignView):
         d[self._d("feedwater.pumps")] = 0.0
         for i in range(self.count("pump")):
             d[self._d(f"pump{i + 1}.voltage")] = 0.0
-        net.by_name["makeup"].set_mode(net, t, y, d, 2.0)
+        net.component("makeup", Controller).set_mode(net, t, y, d, 2.0)
         d[self._d("makeup.held")] = 0.0
         return y, d, [entry]
 
@@ -233,9 +162,10 @@ class Model(DesignView):
         self, t: float, y: np.ndarray, d: np.ndarray, worth: float | None, entry: dict
     ) -> Any:
         """One cluster falls: its worth is inserted over the scram drop time."""
-        cw = self.design.rods.cluster_worth
+        rods = core_design(self.design).rods
+        cw = rods.cluster_worth
         worth = worth if worth is not None else (cw.si if cw is not None else 6e-4)
-        self.ramp_external(d, t, -worth, self.design.rods.scram_drop_time.si)
+        self.ramp_external(d, t, -worth, rods.scram_drop_time.si)
         # the rod position indication signals the dropped cluster to the power limiter
         if self.kind == "plant":
             self.rods.cluster_dropped(self.net, d)
@@ -250,7 +180,7 @@ class Model(DesignView):
         net = self.net
         if self.turbine_tripped(d) or d[self._d("electric.grid")] < 0.5:
             return y, d, [{**entry, "detail": "ignored: turbine tripped or off the grid"}]
-        ctl = net.by_name["turbine_control"]
+        ctl = net.component("turbine_control", Controller)
         if d[self._d("turbine_control.mode")] != 1.0:
             load = self._signal(t, y, d, "turbine.load_estimate")
             ctl.set_mode(net, t, y, d, 1.0, transfer="integral")
@@ -268,7 +198,7 @@ class Model(DesignView):
         """Turbine controller on header pressure ("pressure") or electric power ("power")."""
         net = self.net
         if not self.turbine_tripped(d):
-            ctl = net.by_name["turbine_control"]
+            ctl = net.component("turbine_control", Controller)
             if mode == "power":
                 load = self._signal(t, y, d, "turbine.load_estimate")
                 ctl.set_mode(net, t, y, d, 1.0, transfer="integral")
@@ -293,16 +223,18 @@ class Model(DesignView):
         if controller == "primary_pressure":
             d[self._d("pressurizer.pressure_setpoint")] = value
         elif controller == "steam_pressure":
-            net.by_name["turbine_control"].ramp_setpoint(net, d, t, "a", value, 0.0)
+            net.component("turbine_control", Controller).ramp_setpoint(net, d, t, "a", value, 0.0)
             d[self._d("rods.pressure_setpoint")] = value
         elif controller == "sg_level":
             for i in range(self.count("sg")):
-                net.by_name[f"sg_level{i + 1}"].ramp_setpoint(net, d, t, "a", value, 0.0)
+                net.component(f"sg_level{i + 1}", Controller).ramp_setpoint(
+                    net, d, t, "a", value, 0.0
+                )
         elif controller == "pressurizer_level":
             pc = self.data.ps.control.pressurizer
             n = min(max(float(y[net.s_index("core.n")]), 0.0), 1.2)
             base = value - (pc.level_setpoint_full_power.si - pc.level_setpoint_zero_power.si) * n
-            net.by_name["makeup"].ramp_setpoint(net, d, t, "a", base, 0.0)
+            net.component("makeup", Controller).ramp_setpoint(net, d, t, "a", base, 0.0)
         return y, d, [{**entry, "kind": "setpoint", "detail": f"{controller} = {value:g}"}]
 
     def ramp_external(self, d: np.ndarray, t: float, delta: float, duration: float) -> None:

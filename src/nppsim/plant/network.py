@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -31,6 +31,8 @@ from nppsim.physics.tables import concatenate_tables
 from nppsim.plant import kernel
 from nppsim.plant.component import Component, Declarer
 from nppsim.plant.registry import Registry
+
+C = TypeVar("C", bound=Component)
 
 
 class NetworkError(ValueError):
@@ -281,9 +283,9 @@ class Network:
         for c in self.components:
             if c.declared.closure is None:
                 continue
-            nodes, own = c.declared.closure
+            nodes, own_blocks = c.declared.closure
             rows = {self.states.index(x) for x in nodes}
-            for blk in own:
+            for blk in own_blocks:
                 e = self.states[f"{c.name}.{blk}"]
                 rows.update(range(e.start, e.start + e.size))
             cols = {j for j in range(ny) if col_rows[j] & rows}
@@ -334,6 +336,13 @@ class Network:
         return out
 
     # -- names -----------------------------------------------------------------------------
+    def component(self, name: str, kind: type[C]) -> C:
+        """The component named ``name``, checked to be a ``kind`` (typed access)."""
+        c = self.by_name[name]
+        if not isinstance(c, kind):
+            raise NetworkError(f"{name} is a {type(c).__name__}, not a {kind.__name__}")
+        return c
+
     def columns(self) -> list[tuple[str, int, str]]:
         """Recorded output columns: (name, signal index, unit)."""
         return self.signals.columns()

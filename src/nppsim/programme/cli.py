@@ -374,6 +374,9 @@ def run(
     ] = None,
     excel: Annotated[bool, typer.Option(help="Also write programme.xlsx (all tables).")] = False,
     plots: Annotated[bool, typer.Option(help="Write the PNG plots.")] = True,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an earlier run's files in --out.")
+    ] = False,
 ) -> None:
     """Simulate the programme: capacity, TWh, P(target), modes, cost, fuel, gas and CO2.
 
@@ -382,15 +385,33 @@ def run(
     summary, units, samples, probabilities, modes and costs as CSV (and Parquet, optionally
     Excel), programme.json and plots into --out.
     """
+    from nppsim.checks import check_output_dir, replace_into, staging_dir
+    from nppsim.interrupt import EXIT_INTERRUPTED, Interruption
+
     console = Console()
     try:
+        out_dir = out or Path("runs") / f"programme-{datetime.now():%Y%m%d-%H%M%S}"
+        check_output_dir(out_dir, "--out", ("programme.json",), overwrite, "a programme run")
         ov = _overrides(displaced, unmet_share, discount_rate, interest_rate, tails_assay)
         case = load_programme(source, what_if, ov or None)
-        t0 = time.perf_counter()
-        res = simulate(case, samples=samples, until=until, seed=seed)
-        elapsed = time.perf_counter() - t0
-        out_dir = out or Path("runs") / f"programme-{datetime.now():%Y%m%d-%H%M%S}"
-        paths = write_outputs(res, out_dir, plots=plots, excel=excel)
+        with Interruption(soft=False) as intr:
+            try:
+                t0 = time.perf_counter()
+                res = simulate(case, samples=samples, until=until, seed=seed)
+                elapsed = time.perf_counter() - t0
+            except KeyboardInterrupt:
+                typer.echo(
+                    "interrupted before the samples were complete: nothing written", err=True
+                )
+                raise SystemExit(EXIT_INTERRUPTED) from None
+            intr.soft = True  # writing: a signal waits for complete files (renamed into place)
+            stage = staging_dir(out_dir)
+            staged = write_outputs(res, stage, plots=plots, excel=excel)
+            replace_into(stage, out_dir, last=("programme.json",))
+            paths = {k: out_dir / p.relative_to(stage) for k, p in staged.items()}
+        if intr.requested:
+            typer.echo(f"interrupted while writing; the files in {out_dir} are complete", err=True)
+            raise SystemExit(EXIT_INTERRUPTED)
     except NppsimError as e:
         _fail(e)
     print_summary(res, console, elapsed)

@@ -41,12 +41,14 @@ from nppsim.actions import (
     Action,
     Boron,
     Duration,
-    PowerFraction,
+    Pressure,
+    Temperature,
     parse_action,
+    quantity,
 )
 from nppsim.designs import Design, format_validation_error, load_design, read_toml
 from nppsim.errors import InputError
-from nppsim.plant.model import DesignView
+from nppsim.plant.design_view import DesignView
 from nppsim.units import TIME_UNITS, parse_quantity
 
 MAX_DURATION = MAX_TIME  # [s] a month of simulated time is the longest scenario accepted
@@ -110,9 +112,18 @@ class ScenarioInfo(BaseModel):
     model: Literal["core", "plant"] = "core"
 
 
+#: initial power: 0 % (zero power, critical or at the source level of a ``subcriticality``)
+#: to 100 %
+InitialPower = quantity(("%", "1"), 0.0, 1.0, "0 to 100 %", si="1", display="%")
+Subcriticality = quantity(("pcm", "1"), 1e-5, 0.2, "1 to 20 000 pcm", si="1", display="pcm")
+
+
 class Initial(BaseModel):
+    """The steady state a scenario starts from (see
+    :func:`nppsim.plant.assemble.core_steady_state` and ``plant_steady_state``)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    power: PowerFraction
+    power: InitialPower
     critical: Literal["boron", "bank"] = "boron"
     rod_control: Literal["auto", "manual"] = "auto"
     boron_control: Literal["auto", "manual"] = "manual"
@@ -121,6 +132,24 @@ class Initial(BaseModel):
     # the core's state in its fuel cycle (a name of the design's [cycle]: "BOC", "MOC", "EOC");
     # None: the design's [reactivity] and [kinetics] as written
     cycle: str | None = None
+    # below critical by this much, at the source level (with power = "0 %")
+    subcriticality: Subcriticality | None = None
+    # core model: the coolant's pressure and inlet temperature (default: the design's nominal),
+    # from cold shutdown up
+    pressure: Pressure | None = None
+    inlet_temperature: Temperature | None = None
+
+    def steady_state_options(self) -> dict[str, Any]:
+        """The keywords of ``Model.steady_state`` this table sets (beyond power, critical)."""
+        kw: dict[str, Any] = {
+            "boron": self.boron,
+            "rod_control": self.rod_control,
+            "boron_control": self.boron_control,
+        }
+        for name in ("subcriticality", "pressure", "inlet_temperature"):
+            if getattr(self, name) is not None:
+                kw[name] = getattr(self, name)
+        return kw
 
 
 class Scenario(BaseModel):
@@ -180,6 +209,8 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
     try:
         design = load_design(sc.scenario.design)
     except InputError as e:
+        if e.file is not None and e.field not in ("<file>", "design"):
+            raise  # an error inside the design file: it names that file and field
         raise InputError(file, "scenario.design", sc.scenario.design, e.allowed) from None
     if sc.initial.cycle is not None:
         design = design.at_cycle(sc.initial.cycle, str(file) if file else None, "initial.cycle")
@@ -202,6 +233,25 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
             raise InputError(
                 file, "initial.pumps_off", k, f"pump numbers 1 to {loops} (plant model only)"
             )
+    ini = sc.initial
+    if ini.subcriticality is not None and ini.power != 0.0:
+        raise InputError(
+            file,
+            "initial.subcriticality",
+            f"{ini.subcriticality * 1e5:g} pcm",
+            "a subcritical core sits at its source level: give it with power = '0 %'",
+        )
+    if model == "plant":
+        for name in ("pressure", "inlet_temperature"):
+            if getattr(ini, name) is not None:
+                raise InputError(
+                    file,
+                    f"initial.{name}",
+                    sc.raw.get("initial", {}).get(name),
+                    "the plant model starts from hot states at its setpoints; cold shutdown and "
+                    "heat-up need the residual heat removal system (not modelled): use the core "
+                    'model (model = "core")',
+                )
     return sc
 
 
@@ -231,15 +281,12 @@ def builtin_names() -> list[str]:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load a built-in scenario by name or a scenario file by path."""
+    from nppsim.checks import input_file
+
     text = str(name_or_path)
-    path = Path(text)
-    if text in builtin_names():
+    path = input_file(text, "scenario", ".toml", builtin_names())
+    if path is None:
         path = _builtin_dir() / f"{text}.toml"
-    elif not (path.suffix == ".toml" and path.exists()):
-        known = ", ".join(builtin_names())
-        raise InputError(
-            None, "scenario", text, f"not a scenario file nor a built-in scenario ({known})"
-        )
     return parse_scenario(read_toml(path), path)
 
 

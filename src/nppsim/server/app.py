@@ -498,7 +498,7 @@ def create_app(
     @app.get("/api/designs/{name}/actions", summary="The actions a design's model offers")
     async def design_actions(name: str, model: str = "core") -> Any:
         from nppsim.actions import describe
-        from nppsim.plant.model import DesignView
+        from nppsim.plant.design_view import DesignView
 
         try:
             design = mgr._design(name)

@@ -22,6 +22,7 @@ from nppsim.errors import InputError
 __all__ = [
     "MISSING",
     "CaseOutcome",
+    "ProductionOutcome",
     "Row",
     "check_rows",
     "get_field",
@@ -34,6 +35,37 @@ Row = tuple[str, float, float, float]
 """One checked value: (label, expected, computed, relative error)."""
 
 MISSING = "<missing>"
+
+
+@dataclass
+class ProductionOutcome:
+    """The same case run through the simulator's production path (the core component and the
+    engine at their default settings), beside the stand-alone reference solver.
+
+    Attributes
+    ----------
+    status : {"pass", "FAIL", "n/a"}
+        ``n/a`` when the core component cannot represent the case (``note`` says why).
+    rtol : float
+        The tolerance the production path is held to (the one the engine meets, stated in
+        ``docs/validation.md``), not the case's own.
+    worst_rel_error : float or None
+        Largest relative error over the compared values.
+    rows : list of (label, expected, computed, rel_error)
+        Every compared value.
+    note : str
+        How the case was set up (initial power, overrides) and what was not compared, or why
+        the case is not representable.
+    wall_s : float
+        Wall time of the simulation [s] (building the model included).
+    """
+
+    status: str
+    rtol: float
+    worst_rel_error: float | None = None
+    rows: list[Row] = field(default_factory=list)
+    note: str = ""
+    wall_s: float = 0.0
 
 
 @dataclass
@@ -68,6 +100,9 @@ class CaseOutcome:
         Path of the case file.
     atol : float
         Absolute tolerance of the case (0 unless the file gives ``atol``).
+    production : ProductionOutcome or None
+        The case through the production path (None for kinds that have none); a production
+        failure fails the case.
     """
 
     name: str
@@ -82,6 +117,7 @@ class CaseOutcome:
     plot: dict[str, Any] | None = None
     file: str = ""
     atol: float = 0.0
+    production: ProductionOutcome | None = None
 
 
 def rel_error(expected: float, computed: float) -> float:

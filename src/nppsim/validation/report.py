@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nppsim.validation.base import CaseOutcome
+from nppsim.validation.base import CaseOutcome, ProductionOutcome
 
-__all__ = ["format_error", "write_report"]
+__all__ = ["format_error", "production_cell", "write_report"]
 
 
 def format_error(value: float | None) -> str:
@@ -24,6 +24,16 @@ def format_error(value: float | None) -> str:
     if math.isinf(value):
         return "inf"
     return f"{value:.1e}"
+
+
+def production_cell(p: ProductionOutcome | None) -> str:
+    """The production path's result for tables: ``3.1e-05 (tol 1e-03)``, ``n/a`` or ``-``."""
+    if p is None:
+        return "-"
+    if p.status == "n/a":
+        return "n/a"
+    text = f"{format_error(p.worst_rel_error)} (tol {p.rtol:.0e})"
+    return text if p.status == "pass" else f"{text} FAIL"
 
 
 def _md(text: object) -> str:
@@ -88,14 +98,21 @@ def write_report(outcomes: Sequence[CaseOutcome], folder: Path | str) -> Path:
         "",
         f"{passed} passed, {len(outcomes) - passed} failed.",
         "",
-        "| case | kind | worst relative error | tolerance | wall [ms] | result | reason |",
-        "|---|---|---|---|---|---|---|",
+        "Exact solver: the stand-alone reference solver, held to the case's tolerance. "
+        "Production path: the core component and the engine at their default settings, held "
+        "to the tolerance the engine meets (docs/validation.md); n/a where the core component "
+        "cannot represent the case.",
+        "",
+        "| case | kind | exact solver error | tolerance | wall [ms] | production path error "
+        "| result | reason |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for o in outcomes:
         rtol = "-" if o.rtol is None else f"{o.rtol:g}" + (f" + {o.atol:g} abs" * bool(o.atol))
         lines.append(
             f"| {_md(o.name)} | {_md(o.kind)} | {format_error(o.worst_rel_error)} | {rtol} | "
-            f"{o.wall_s * 1e3:.1f} | {'pass' if o.passed else 'FAIL'} | {_md(o.reason)} |"
+            f"{o.wall_s * 1e3:.1f} | {production_cell(o.production)} | "
+            f"{'pass' if o.passed else 'FAIL'} | {_md(o.reason)} |"
         )
     used: set[str] = set()
     for o in outcomes:
@@ -111,6 +128,20 @@ def write_report(outcomes: Sequence[CaseOutcome], folder: Path | str) -> Path:
                 lines.append(
                     f"| {_md(label)} | {expected:.12g} | {computed:.12g} | {format_error(err)} |"
                 )
+        pr = o.production
+        if pr is not None:
+            lines += ["", f"Production path: {production_cell(pr)}; {_md(pr.note)}"]
+            if pr.rows:
+                lines += [
+                    "",
+                    "| value | expected | production path | relative error |",
+                    "|---|---|---|---|",
+                ]
+                for label, expected, computed, err in pr.rows:
+                    lines.append(
+                        f"| {_md(label)} | {expected:.12g} | {computed:.12g} | "
+                        f"{format_error(err)} |"
+                    )
         if o.plot:
             stem = _file_stem(o.name, used)
             try:

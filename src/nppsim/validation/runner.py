@@ -10,6 +10,12 @@ other cases still run. The kinds:
 * ``decay_heat``: :func:`nppsim.physics.decay_heat.decay_heat_fraction` (imported when a case of
   this kind runs).
 
+The point-kinetics and xenon cases also run through the production path, the core component and
+the engine at their default settings (:mod:`nppsim.validation.production`), each held to the
+tolerance the engine meets (:data:`~nppsim.validation.production.PRODUCTION_RTOL`); a case passes
+when both do (a case the core component cannot represent says so and is judged on the stand-alone
+solver alone).
+
 The file formats are described in ``cases/README.md`` (shipped with the package).
 """
 
@@ -29,6 +35,7 @@ from nppsim.units import to_si
 from nppsim.validation.base import (
     MISSING,
     CaseOutcome,
+    ProductionOutcome,
     Row,
     check_rows,
     get_field,
@@ -392,8 +399,35 @@ def _failed(
     )
 
 
-def run_case(path: Path | str) -> CaseOutcome:
-    """Run one case file; never raises for a problem of the case (it becomes a failed outcome)."""
+def _production(kind: str, data: dict[str, Any], path: Path) -> ProductionOutcome | None:
+    """The case through the production path (None for kinds without one); never raises."""
+    from nppsim.validation import production as prod
+
+    runner = {
+        "point_kinetics": prod.production_point_kinetics,
+        "xenon_shutdown": prod.production_xenon,
+    }.get(kind)
+    if runner is None:
+        return None
+    start = time.perf_counter()
+    try:
+        return runner(data, path)
+    except Exception as e:  # a solver failure or a bug: the case fails with the reason
+        msg = str(e) if isinstance(e, NppsimError) else f"{type(e).__name__}: {e}"
+        return ProductionOutcome(
+            "FAIL",
+            prod.PRODUCTION_RTOL[kind],
+            note=f"production path failed: {msg}",
+            wall_s=time.perf_counter() - start,
+        )
+
+
+def run_case(path: Path | str, production: bool = True) -> CaseOutcome:
+    """Run one case file; never raises for a problem of the case (it becomes a failed outcome).
+
+    With ``production`` (the default) point-kinetics and xenon cases also run through the
+    production path (:mod:`nppsim.validation.production`); a failure there fails the case.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -420,18 +454,33 @@ def run_case(path: Path | str) -> CaseOutcome:
         return _failed(path, str(e), data)
     start = time.perf_counter()
     try:
-        return KINDS[kind](data, path)
+        outcome = KINDS[kind](data, path)
     except NppsimError as e:  # InputError, SolverError, missing module
         return _failed(path, str(e), data, time.perf_counter() - start)
     except Exception as e:  # a bug or a numerical failure: report it, go on with the others
         return _failed(path, f"{path}: {type(e).__name__}: {e}", data, time.perf_counter() - start)
+    if production:
+        outcome.production = _production(kind, data, path)
+        pr = outcome.production
+        if pr is not None and pr.status == "FAIL":
+            outcome.passed = False
+            why = pr.note if not pr.rows else _production_reason(pr)
+            outcome.reason = "; ".join(x for x in (outcome.reason, f"production path: {why}") if x)
+    return outcome
+
+
+def _production_reason(pr: ProductionOutcome) -> str:
+    _, _, reason = check_rows(pr.rows, pr.rtol)
+    return reason or pr.note
 
 
 def run_cases(
-    paths: Iterable[Path | str], report_dir: Path | str | None = None
+    paths: Iterable[Path | str],
+    report_dir: Path | str | None = None,
+    production: bool = True,
 ) -> list[CaseOutcome]:
     """Run every case file in ``paths``, in order; write a report into ``report_dir`` if given."""
-    outcomes = [run_case(p) for p in paths]
+    outcomes = [run_case(p, production) for p in paths]
     if report_dir is not None:
         from nppsim.validation.report import write_report
 

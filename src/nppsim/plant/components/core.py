@@ -45,6 +45,7 @@ from nppsim.physics.poisons import absorber_reactivity_k, chain_rates_k
 from nppsim.physics.reactivity import doppler_k, moderator_k, rod_worth_fraction_k
 from nppsim.plant import props
 from nppsim.plant.component import Component, Declarer
+from nppsim.plant.dynamics import CoreDesign, core_design
 
 CODE = 1
 CLAD_DENSITY = 6550.0  # Zr-1%Nb density [kg/m3] (Zr alloys 6.55 g/cm3; IAEA-TECDOC-1496)
@@ -180,15 +181,16 @@ RHO_NAMES = ("total", "doppler", "moderator", "boron", "rods", "xenon", "samariu
 @njit
 def ramp_value(d, k, t):
     """Value at ``t`` of a ramp stored in ``d[k:k+4]`` as (t0, v0, t1, v1): v0 until t0, linear to
-    v1 at t1, v1 after."""
+    v1 at t1, v1 from t1 on. A step (t1 = t0) has its new value at t0: an action applied at t
+    acts from t (and a second step at the same t adds to the first)."""
     t0 = d[k]
     v0 = d[k + 1]
     t1 = d[k + 2]
     v1 = d[k + 3]
-    if t <= t0:
-        return v0
     if t >= t1:
         return v1
+    if t <= t0:
+        return v0
     return v0 + (v1 - v0) * (t - t0) / (t1 - t0)
 
 
@@ -589,16 +591,9 @@ class Core(Component):
     code = CODE
     Field = F
 
-    def __init__(self, name: str, design: Design) -> None:
+    def __init__(self, name: str, design: Design | CoreDesign) -> None:
         super().__init__(name)
-        if not design.has_dynamics:
-            raise InputError(
-                design.path or None,
-                "design",
-                design.name,
-                "this design has ratings only; no core dynamics data",
-            )
-        self.design = design
+        self.design = core_design(design)
         self._derive()
 
     # -- parameters from the design ----------------------------------------------------------
@@ -691,7 +686,7 @@ class Core(Component):
         sc[S_ROD_LENGTH] = rod_length
         sc[S_R_CLAD_OUT] = r_co
         sc[S_R_GAP] = heat_transfer.gap_resistance(r_po, c.gap_conductance.si)
-        sc[S_R_CLAD] = heat_transfer.clad_resistance(r_ci, r_co, kc)
+        sc[S_R_CLAD] = heat_transfer.clad_resistance(r_ci, r_co, float(kc))
         sc[S_CAP_FUEL] = cap_fuel
         sc[S_CAP_CLAD] = cap_clad
         sc[S_MASS_COOLANT] = mass_cool
@@ -733,7 +728,7 @@ class Core(Component):
         d, sc = self.design, self.sc
         press = d.coolant.pressure.si
         th = self.thermal_steady(
-            1.0, press, water.enthalpy_pt(press, d.coolant.inlet_temperature.si), 1.0
+            1.0, press, float(water.enthalpy_pt(press, d.coolant.inlet_temperature.si)), 1.0
         )
         sc[S_TF_REF] = float(self.weight @ th["temp_fuel"])
         sc[S_TMOD_REF] = float(self.weight @ th["temp_coolant"])
@@ -800,8 +795,8 @@ class Core(Component):
         nn, ng = self.n_nodes, self.n_groups
         nbk = len(self.bank_names)
         nk = self.dh_model.n_states
-        b.state("n", 1, "1", 1e-10, description="fission rate relative to full power")
-        b.state("c", ng, "1", 1e-10, description="delayed-neutron precursors (relative)")
+        b.state("n", 1, "1", 1e-14, description="fission rate relative to full power")
+        b.state("c", ng, "1", 1e-14, description="delayed-neutron precursors (relative)")
         b.state("temp_fuel", nn, "K", 1e-4, description="fuel temperature of the axial nodes")
         b.state("temp_clad", nn, "K", 1e-4, description="cladding temperature of the nodes")
         b.state("h", nn, "J/kg", 1e-1, description="coolant enthalpy of the channel nodes")
@@ -1007,13 +1002,23 @@ class Core(Component):
         return z
 
     def make_critical(
-        self, net: Any, y: np.ndarray, d: np.ndarray, critical: str, file: str | None
+        self,
+        net: Any,
+        y: np.ndarray,
+        d: np.ndarray,
+        critical: str,
+        file: str | None,
+        rho: float | None = None,
     ) -> None:
         """Adjust boron (``critical="boron"``) or the regulating banks (``"bank"``) so that the
-        core is critical with its source at the state ``y``: rho n / Lambda + S = 0."""
+        core is critical with its source at the state ``y``: rho n / Lambda + S = 0 (or so that
+        its reactivity is ``rho`` [1], a subcritical core at its source level)."""
         sc = self.sc
         n = float(y[net.states[f"{self.name}.n"].start])
-        needed = -sc[S_SOURCE] * sc[S_GEN_TIME] / n
+        if rho is not None:
+            needed = rho
+        else:
+            needed = -sc[S_SOURCE] * sc[S_GEN_TIME] / n if n > 0.0 else 0.0
         i_b = net.states[f"{self.name}.boron"].start
         w_rho = net.signals[f"{self.name}.reactivity"].start
         sl_bank = net.states[f"{self.name}.bank"].slice
@@ -1031,7 +1036,8 @@ class Core(Component):
                     file,
                     "initial.critical",
                     "boron",
-                    f"critical boron would be {cb:.0f} ppm, outside the design's "
+                    f"critical boron would be {cb:.0f} ppm (for a reactivity of "
+                    f"{needed * 1e5:.4g} pcm at {n:.3g} of full power), outside the design's "
                     f"{r.boron_min.si:g} to {r.boron_max.si:g} ppm: no steady state",
                 )
             y[i_b] = cb

@@ -88,7 +88,9 @@ class Summary(Component):
         outs = self.outputs
         b.count("out", len(outs))
         b.int_param("ops", [_OPS[o[2]] for o in outs])
-        starts, counts, refs = [], [], []
+        starts: list[int] = []
+        counts: list[int] = []
+        refs: list[str] = []
         for o in outs:
             starts.append(len(refs))
             counts.append(len(o[3]))
