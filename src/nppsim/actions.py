@@ -513,6 +513,47 @@ class SetpointChange(_PlantAction):
         return model.set_setpoint(t, y, d, self.controller, self.si(), self.entry(t))
 
 
+# -- primary-side plant actions (issue 8): emergency power, make-up boron, emergency cooling -----
+BoronConcentration = quantity(("ppm",), 0.0, 5e4, "0 to 50 000 ppm", si="ppm")
+MakeupFlow = quantity(("t/h", "kg/s"), 0.0, 200.0, "0 to 720 t/h", si="kg/s", display="t/h")
+
+
+class DieselFailure(_PlantAction):
+    """The diesel generators fail to start (or trip): after a loss of off-site power, a station
+    blackout."""
+
+    kind: Literal["diesel_failure"] = "diesel_failure"
+    label: ClassVar[str] = "Diesel generators fail"
+    operator: ClassVar[bool] = False
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.diesel_failure(t, y, d, self.entry(t))
+
+
+class FeedAndBleed(_PlantAction):
+    """Add make-up at a boron concentration (clean water: 0 ppm, a dilution; concentrate: a
+    boration) at a flow, with as much let down; ``flow = 0`` stops it. Independent of the boron
+    controller, so it goes on through a reactor trip."""
+
+    kind: Literal["feed_and_bleed"] = "feed_and_bleed"
+    label: ClassVar[str] = "Feed and bleed (make-up at a concentration)"
+    flow: MakeupFlow
+    boron: BoronConcentration = 0.0
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.feed_and_bleed(t, y, d, self.flow, self.boron, self.entry(t))
+
+
+class EccsStart(_PlantAction):
+    """Start the emergency core cooling pumps by hand (the ECCS signal)."""
+
+    kind: Literal["eccs_start"] = "eccs_start"
+    label: ClassVar[str] = "Start emergency core cooling"
+
+    def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
+        return model.eccs_start(t, y, d, self.entry(t))
+
+
 #: every action class by kind
 REGISTRY: dict[str, type[Action]] = {}
 
@@ -547,6 +588,9 @@ for _cls in (
     RodDrop,
     TurbineLoad,
     SetpointChange,
+    DieselFailure,
+    FeedAndBleed,
+    EccsStart,
 ):
     register(_cls)
 

@@ -67,6 +67,7 @@ _UNITS: dict[str, tuple[float, float]] = {
     "W/m2/K": (1.0, 0.0),
     "J/kg/K": (1.0, 0.0),
     "J/K": (1.0, 0.0),
+    "MJ/K": (1e6, 0.0),
     "kJ/kg": (1e3, 0.0),
     # neutronics
     "1/cm2/s": (1e4, 0.0),

@@ -127,10 +127,14 @@ def test_turbine_design_point(plant: PlantSections) -> None:
 
 
 def test_pressurizer_nominal_level_is_the_full_power_setpoint(plant: PlantSections) -> None:
+    """The nominal water volume is the full-power level on the gauge (vessel with its heads)."""
     p = plant.pressurizer
-    level = pz.level_vertical_cylinder(p.nominal_water_volume.si, p.inner_diameter.si)
+    level = pz.level_vessel(
+        p.nominal_water_volume.si, p.inner_diameter.si, p.head_depth.si, p.total_volume.si
+    )
     assert level == pytest.approx(plant.control.pressurizer.level_setpoint_full_power.si, abs=0.01)
-    assert p.height == pytest.approx(79.0 / (math.pi * 2.25))
+    area = math.pi * 2.25
+    assert p.height == pytest.approx((79.0 - 4.0 / 3.0 * area * 0.75) / area + 1.5)
 
 
 def _write_modified(tmp_path: Path, old: str, new: str) -> Path:

@@ -3,6 +3,7 @@ follows its documented qualitative course (docs/scenarios/<name>.md)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from scenario_runs import run
 
@@ -18,6 +19,7 @@ PLANT_SCENARIOS = [
     "boron-dilution",
     "feedwater-loss",
     "station-blackout",
+    "loss-of-offsite-power",
     "steam-line-break",
     "turbine-trip-partial",
     "feedwater-pump-trip-one",
@@ -43,8 +45,33 @@ def _check_conservation(r):
     assert abs(df["energy_balance_residual_j"].iloc[-1]) <= 0.005 * produced
     dm = df["mass_primary_kg"].iloc[-1] - df["mass_primary_kg"].iloc[0]
     boundary = df["mass_primary_boundary_kg"].iloc[-1]
-    # water compressibility is not modelled: allow 0.5 % of the primary inventory
+    # make-up, let-down, relief and injected water: 0.5 % of the primary inventory
     assert abs(dm - boundary) <= 0.005 * df["mass_primary_kg"].iloc[0]
+    # boron: what the make-up, let-down and injections brought or took, 0.5 % of the inventory
+    db = df["boron_primary_kg"].iloc[-1] - df["boron_primary_kg"].iloc[0]
+    assert (
+        abs(db - df["boron_primary_boundary_kg"].iloc[-1]) <= 0.005 * df["boron_primary_kg"].iloc[0]
+    )
+
+
+# The fastest a concentration can physically change in these scenarios: the emergency boron
+# injection's 5 kg/s of 7000 ppm concentrate reaches the core mixed into about 1.3 t/s of loop
+# flow per loop (0.1 ppm/s averaged; a few ppm/s at the front), a full-capacity feed and bleed
+# of clean water changes the circuit by 0.05 ppm/s. A step (the old scheduled jump of 283 ppm)
+# is thousands of ppm/s between two recorded rows.
+BORON_RATE_MAX = 2.0  # [ppm/s]
+
+
+def _check_boron_continuous(r):
+    """Boron changes at a bounded rate between every pair of recorded rows, trips included."""
+    df = r.timeseries
+    t = df["time_s"].to_numpy()
+    for col in ("boron_ppm", "boron_pzr_ppm"):
+        c = df[col].to_numpy()
+        dt = np.diff(t)
+        ok = dt > 0
+        rate = np.abs(np.diff(c))[ok] / dt[ok]
+        assert rate.max() <= BORON_RATE_MAX, f"{col} changes at {rate.max():.3g} ppm/s"
 
 
 REQUIRED_COLUMNS = [
@@ -81,6 +108,7 @@ def test_steady_state_scenario():
     assert (p.max() - p.min()) / 3000e6 < 0.002
     assert not trips(r)
     _check_conservation(r)
+    _check_boron_continuous(r)
 
 
 @pytest.mark.slow
@@ -90,6 +118,7 @@ def test_completes_and_conserves(name):
     assert r.status == "completed", r.message
     assert r.timeseries["time_s"].iloc[-1] == pytest.approx(r.scenario.duration)
     _check_conservation(r)
+    _check_boron_continuous(r)
 
 
 @pytest.mark.slow
@@ -129,6 +158,15 @@ def test_load_rejection():
     assert df["power_electric_w"].iloc[-1] < 0.15e9
     assert df["flow_bru_k_kg_s"].max() > 100.0
     assert df["pressure_steam_pa"].max() < 8.24e6  # SG safety valves not reached
+    # the insurge compresses the pressurizer's steam: the pressure peaks above its initial value
+    # (by more than the spray's start offset of 0.25 MPa), the spray opens and holds it below the
+    # high-pressure trip (17.65 MPa) and the relief valve (18.1 MPa)
+    p = df["pressure_primary_pa"]
+    assert p.max() > p.iloc[0] + 0.3e6
+    assert p.max() < 17.65e6
+    assert df["flow_spray_kg_s"].max() > 10.0
+    assert df["flow_pzr_relief_kg_s"].max() == 0.0
+    assert not [e for e in r.events if e["kind"] == "valve"]
 
 
 @pytest.mark.slow
@@ -185,11 +223,21 @@ def test_rod_drop():
 
 @pytest.mark.slow
 def test_boron_dilution():
+    """Clean water through the make-up at the pumps' 60 t/h: the dilution reaches the core after
+    its transit through the loop, the reactor trips on high flux; the dilution goes on after
+    the trip, continuously, at the feed and bleed's rate, and the core stays subcritical."""
     r = run("boron-dilution")
     df = r.timeseries
     assert trips(r) == ["high_flux"]
     assert df["power_thermal_w"].max() > 1.05 * 3000e6
     assert df["temp_fuel_max_k"].iloc[-1] < 700.0
+    b = df["boron_ppm"]
+    assert b.iloc[-1] < at(df, "boron_ppm", 400) - 100.0  # diluted on through the trip
+    assert np.all(np.diff(b.to_numpy()[df["time_s"].to_numpy() > 100]) <= 1e-6)  # monotone
+    assert df["flow_boron_feed_kg_s"].iloc[-1] == pytest.approx(60 / 3.6, rel=1e-9)
+    trip = next(e["time_s"] for e in r.events if e["kind"] == "trip")
+    after = df[df["time_s"] > trip + 10.0]
+    assert after["reactivity_total"].max() < -0.02
 
 
 @pytest.mark.slow
@@ -204,9 +252,16 @@ def test_feedwater_loss():
 
 @pytest.mark.slow
 def test_station_blackout():
+    """No off-site power and no diesels: no emergency feedwater, make-up or heaters."""
     r = run("station-blackout")
     df = r.timeseries
     assert trips(r) == ["pumps_lost"]
+    names = {e["name"] for e in r.events}
+    assert "diesels_ready" not in names and not any(n.startswith("diesel_load") for n in names)
+    late = df[df["time_s"] > 120]
+    assert late["flow_feed_kg_s"].max() < 1e-6
+    assert late["flow_makeup_kg_s"].max() < 1e-9
+    assert late["power_heaters_w"].max() < 1e3
     assert df["flow_bru_a_kg_s"].max() > 10.0  # decay heat to the atmosphere
     flow = df["flow_vessel_kg_s"]
     assert 0.01 < flow.iloc[-1] / flow.iloc[0] < 0.10  # natural circulation
@@ -218,7 +273,34 @@ def test_station_blackout():
 
 
 @pytest.mark.slow
+def test_loss_of_offsite_power():
+    """Loss of off-site power: the diesels start and take the loads in sequence; the emergency
+    feedwater holds the steam generators (unlike the station blackout) and the make-up
+    returns."""
+    r = run("loss-of-offsite-power")
+    df = r.timeseries
+    assert trips(r) == ["pumps_lost"]
+    ev = {e["name"]: e["time_s"] for e in r.events}
+    assert ev["diesels_ready"] == pytest.approx(75.0)
+    assert ev["diesel_load_eccs"] == pytest.approx(75.0)
+    assert ev["diesel_load_efw"] == pytest.approx(80.0)
+    assert ev["diesel_load_makeup"] == pytest.approx(90.0)
+    assert "eccs_actuated" not in ev  # no ECCS signal: the pumps stay off
+    assert df["flow_eccs_kg_s"].max() == 0.0
+    late = df[df["time_s"] > 600]
+    assert late["flow_feed_kg_s"].min() > 1.0  # emergency feed on the diesels
+    assert late["flow_makeup_kg_s"].max() > 1.0  # make-up back
+    assert df["level_sg1_m"].iloc[-1] > run("station-blackout").timeseries["level_sg1_m"].iloc[-1]
+    flow = df["flow_vessel_kg_s"]
+    assert 0.01 < flow.iloc[-1] / flow.iloc[0] < 0.10  # natural circulation
+    assert df["temp_fuel_max_k"].iloc[-1] < 650.0
+
+
+@pytest.mark.slow
 def test_steam_line_break():
+    """Overcooling: the primary shrinks to the ECCS signal, the injection systems start, the
+    emergency boron injection borates the primary and the core stays subcritical after the
+    trip."""
     r = run("steam-line-break")
     df = r.timeseries
     assert trips(r) == ["low_steam_pressure"]
@@ -226,3 +308,11 @@ def test_steam_line_break():
     assert df["pressure_steam_pa"].min() < 4.9e6
     assert df["temp_coolant_inlet_k"].min() < at(df, "temp_coolant_inlet_k", 59) - 5.0
     assert df["flow_break_kg_s"].max() > 500.0
+    ev = {e["name"]: e["time_s"] for e in r.events}
+    assert "eccs_actuated" in ev and "boron_injection_running" in ev
+    assert df["flow_boron_injection_kg_s"].max() > 4.0
+    assert df["boron_ppm"].iloc[-1] > df["boron_ppm"].iloc[0] + 30.0
+    trip = next(e["time_s"] for e in r.events if e["kind"] == "trip")
+    after = df[df["time_s"] > trip + 5.0]
+    assert after["reactivity_total"].max() < -0.03  # subcritical by more than 3000 pcm
+    assert after["power_fission_w"].iloc[-1] < 1e-4 * 3000e6

@@ -252,6 +252,7 @@ class CoreControl(_Section):
     steam_dump: SteamDumpControl | None = None
     arm: ArmControl | None = None
     power_limitation: PowerLimitation | None = None
+    boron: BoronSystem | None = None  # the make-up system's boron control (plant)
 
 
 class Protection(_Section):
@@ -371,6 +372,9 @@ class Design(_Section):
     steam_generators: SteamGenerators | None = None
     turbine: Turbine | None = None
     emergency_feedwater: EmergencyFeedwater | None = None
+    # emergency power and emergency core cooling (plant, primary side)
+    electrical: Electrical | None = None
+    emergency_cooling: EmergencyCooling | None = None
     poisons: Poisons | None = None
     decay_heat: DecayHeat | None = None
     cycle: Cycle | None = None
@@ -621,6 +625,9 @@ def load_design(name_or_path: str | Path) -> Design:
 from nppsim.designs.plant_sections import (  # noqa: E402
     ArmControl,
     EmergencyFeedwater,
+    BoronSystem,
+    Electrical,
+    EmergencyCooling,
     PlantProtection,
     PowerLimitation,
     Pressurizer,

@@ -47,6 +47,9 @@ if TYPE_CHECKING:  # imported where used: reading a design must not load Numba o
 __all__ = [
     "ArmControl",
     "EmergencyFeedwater",
+    "BoronSystem",
+    "Electrical",
+    "EmergencyCooling",
     "PlantControl",
     "PlantProtection",
     "PlantSections",
@@ -149,22 +152,42 @@ class Pumps(_Section):
 
 
 class Pressurizer(_Section):
-    """Pressurizer vessel, heaters, spray and relief/safety valves."""
+    """Pressurizer vessel, heaters, spray and relief/safety valves, and the two-region model.
 
+    ``model`` chooses the pressurizer model: ``"two_region"`` (liquid and vapour out of
+    equilibrium, :mod:`nppsim.physics.pressurizer_nonequilibrium`; default) or ``"equilibrium"``
+    (saturated contents, :mod:`nppsim.physics.pressurizer`). The vessel is a cylinder of
+    ``inner_diameter`` with two semi-ellipsoidal heads of ``head_depth`` (0: flat ends); levels
+    are measured from its inner bottom, the zero of the level gauge.
+    """
+
+    model: Literal["two_region", "equilibrium"] = "two_region"
     total_volume: Q(1.0, 200.0, "m3")
     inner_diameter: Q(0.5, 6.0, "m")
+    head_depth: Q(0.0, 3.0, "m")
     nominal_water_volume: Q(0.5, 200.0, "m3")
     heater_power: Q(0.0, 1e7, "W")
+    heater_proportional_power: Q(0.0, 1e7, "W")
     heater_time_constant: Q(0.0, 600.0, "s")
     heat_loss: Q(0.0, 1e6, "W")
+    heat_loss_wall_share: Q(0.0, 1.0, "1")
     spray_max_flow: Q(0.0, 500.0, "kg/s")
     spray_dp_rated: Q(1e4, 2e6, "Pa")
+    spray_efficiency: Q(0.0, 1.0, "1")
     relief_open_pressure: Q(10e6, 22e6, "Pa")
     relief_close_pressure: Q(10e6, 22e6, "Pa")
     relief_capacity: Q(0.0, 500.0, "kg/s")
     safety_open_pressure: Q(10e6, 22e6, "Pa")
-    safety_full_pressure: Q(10e6, 22e6, "Pa")
+    safety_close_pressure: Q(10e6, 22e6, "Pa")
     safety_capacity: Q(0.0, 1000.0, "kg/s")
+    bubble_rise_time: Q(0.1, 600.0, "s")
+    rain_out_time: Q(0.1, 600.0, "s")
+    interface_htc_liquid: Q(0.0, 1e6, "W/m2/K")
+    interface_htc_vapour: Q(0.0, 1e6, "W/m2/K")
+    wall_area: Q(0.1, 1000.0, "m2")
+    wall_heat_capacity: Q(1e3, 1e10, "J/K")
+    wall_condensation_htc: Q(0.0, 1e6, "W/m2/K")
+    wall_convection_htc: Q(0.0, 1e6, "W/m2/K")
 
     @model_validator(mode="after")
     def _consistent(self) -> Pressurizer:
@@ -176,14 +199,23 @@ class Pressurizer(_Section):
             raise ValueError(
                 "pressurizer.safety_open_pressure must not be below the relief valve's"
             )
-        if self.safety_full_pressure.si <= self.safety_open_pressure.si:
-            raise ValueError("pressurizer.safety_full_pressure must exceed safety_open_pressure")
+        if self.safety_close_pressure.si >= self.safety_open_pressure.si:
+            raise ValueError("pressurizer.safety_close_pressure must be below safety_open_pressure")
+        if self.heater_proportional_power.si > self.heater_power.si:
+            raise ValueError("pressurizer.heater_proportional_power must not exceed heater_power")
+        if 2.0 * self.head_depth.si > self.inner_diameter.si:
+            raise ValueError("pressurizer.head_depth must not exceed half the inner diameter")
+        area = math.pi * self.inner_diameter.si**2 / 4.0
+        if 4.0 / 3.0 * area * self.head_depth.si >= self.total_volume.si:
+            raise ValueError("pressurizer: the heads alone exceed total_volume")
         return self
 
     @property
     def height(self) -> float:
-        """Height of the equivalent cylinder (level coordinate range) [m]."""
-        return self.total_volume.si / (math.pi * self.inner_diameter.si**2 / 4.0)
+        """Inner height of the vessel, heads included (the level gauge's range) [m]."""
+        area = math.pi * self.inner_diameter.si**2 / 4.0
+        a = self.head_depth.si
+        return (self.total_volume.si - 4.0 / 3.0 * area * a) / area + 2.0 * a
 
 
 class SteamGenerators(_Section):
@@ -418,6 +450,7 @@ class PlantProtection(_Section):
     high_steam_pressure: Q(1e6, 12e6, "Pa")
     low_steam_pressure: Q(1e6, 12e6, "Pa")
     low_subcooling_margin: Q(0.0, 100.0, "K")
+    eccs_low_primary_pressure: Q(1e6, 20e6, "Pa") | None = None
     turbine_trip_power_threshold: Q(0.0, 1.2, "1")
     low_pressure_trip_power: Q(0.0, 1.0, "1")
     # turbine-generator protection, URB and the preventive protections PZ-1 and PZ-2 (issue 8)
@@ -452,11 +485,126 @@ class PressurizerControl(_Section):
     level_integral_time: Q(1.0, 1e5, "s")
     makeup_max_flow: Q(0.0, 200.0, "kg/s")
     letdown_flow: Q(0.0, 200.0, "kg/s")
+    backup_heaters_on: Q(0.0, 2e6, "Pa")
+    backup_heaters_off: Q(0.0, 2e6, "Pa")
+    heater_cutout_level: Q(0.0, 20.0, "m")
+    heater_cutout_reset: Q(0.0, 20.0, "m")
 
     @model_validator(mode="after")
     def _spray(self) -> PressurizerControl:
         if self.spray_full_offset.si <= self.spray_start_offset.si:
             raise ValueError("control.pressurizer.spray_full_offset must exceed spray_start_offset")
+        if self.backup_heaters_off.si >= self.backup_heaters_on.si:
+            raise ValueError(
+                "control.pressurizer.backup_heaters_off must be a smaller offset than "
+                "backup_heaters_on (they switch off nearer the setpoint)"
+            )
+        if self.heater_cutout_reset.si <= self.heater_cutout_level.si:
+            raise ValueError(
+                "control.pressurizer.heater_cutout_reset must exceed the cut-out level"
+            )
+        return self
+
+
+class BoronSystem(_Section):
+    """The make-up system's boron control: feed and bleed of clean water or concentrate."""
+
+    concentrate: Q(0.0, 5e4, "ppm")
+    clean_water: Q(0.0, 100.0, "ppm")
+    feed_max_flow: Q(0.0, 200.0, "kg/s")
+    target_band: Q(0.01, 100.0, "ppm")
+
+
+class LoadStep(_Section):
+    """One step of the diesels' load sequence: a load group and its delay after the diesels are
+    ready."""
+
+    group: Literal["eccs", "efw", "makeup", "heaters"]
+    delay: Q(0.0, 600.0, "s")
+
+
+class Electrical(_Section):
+    """Emergency power: diesel generators that start on a loss of off-site power and take the
+    safety loads in sequence."""
+
+    diesel_generators: int = Field(ge=0, le=8)
+    diesel_start_time: Q(1.0, 300.0, "s")
+    load_sequence: list[LoadStep] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Electrical:
+        groups = [s.group for s in self.load_sequence]
+        if len(set(groups)) != len(groups):
+            raise ValueError("electrical.load_sequence: a load group appears twice")
+        return self
+
+
+class InjectionGroup(_Section):
+    """One emergency injection system: its pumps (all trains together), their curve, water and
+    boron, where it injects.
+
+    ``kind = "centrifugal"``: ``pressure_max`` is the shut-off pressure rise and
+    ``pressure_rated`` the rise at ``rated_flow``; ``"displacement"`` (plunger pumps): the
+    rated flow holds up to ``pressure_max`` and falls to zero over ``pressure_rated`` above it.
+    ``target``: ``"cold_legs"`` (shared equally by the loops) or ``"vessel"`` (shared equally by
+    the upper plenum and the downcomer and lower plenum).
+    """
+
+    name: str
+    kind: Literal["centrifugal", "displacement"]
+    pumps: int = Field(ge=0, le=12)
+    rated_flow: Q(0.0, 1.0, "m3/s")
+    pressure_max: Q(0.0, 25e6, "Pa")
+    pressure_rated: Q(0.0, 25e6, "Pa")
+    suction_pressure: Q(0.0, 2e6, "Pa")
+    temperature: Q(273.15, 400.0, "K")
+    boron: Q(0.0, 5e4, "ppm")
+    tank_volume: Q(0.0, 1e5, "m3")
+    start_delay: Q(0.0, 600.0, "s")
+    target: Literal["cold_legs", "vessel"]
+
+    @model_validator(mode="after")
+    def _curve(self) -> InjectionGroup:
+        if self.kind == "centrifugal" and self.pressure_rated.si >= self.pressure_max.si:
+            raise ValueError(
+                f"emergency_cooling.groups[{self.name}]: the rated pressure rise must be below the "
+                "shut-off pressure"
+            )
+        return self
+
+
+class EmergencyCooling(_Section):
+    """Emergency core cooling of the primary: hydro-accumulators and injection pump groups."""
+
+    accumulators: int = Field(ge=0, le=8)
+    accumulator_targets: list[Literal["upper_plenum", "lower_plenum"]]
+    accumulator_volume: Q(1.0, 500.0, "m3")
+    accumulator_water_volume: Q(0.0, 500.0, "m3")
+    accumulator_pressure: Q(1e5, 15e6, "Pa")
+    accumulator_polytropic_exponent: Q(1.0, 1.67, "1")
+    accumulator_static_head: Q(0.0, 1e6, "Pa")
+    accumulator_line_flow: Q(0.0, 1e4, "kg/s")
+    accumulator_line_dp: Q(1e3, 2e7, "Pa")
+    accumulator_residual_volume: Q(0.0, 500.0, "m3")
+    accumulator_temperature: Q(273.15, 400.0, "K")
+    accumulator_boron: Q(0.0, 5e4, "ppm")
+    groups: list[InjectionGroup] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _tanks(self) -> EmergencyCooling:
+        if len(self.accumulator_targets) != self.accumulators:
+            raise ValueError("emergency_cooling.accumulator_targets: one target per accumulator")
+        if not (
+            self.accumulator_residual_volume.si
+            < self.accumulator_water_volume.si
+            < self.accumulator_volume.si
+        ):
+            raise ValueError(
+                "emergency_cooling: residual < water volume < accumulator volume is required"
+            )
+        names = [g.name for g in self.groups]
+        if len(set(names)) != len(names):
+            raise ValueError("emergency_cooling.groups: names must be unique")
         return self
 
 
@@ -525,6 +673,7 @@ class PlantControl(_Section):
     steam_dump: SteamDumpControl
     arm: ArmControl
     power_limitation: PowerLimitation
+    boron: BoronSystem | None = None
 
 
 class PlantSections(_Section):
@@ -538,6 +687,8 @@ class PlantSections(_Section):
     emergency_feedwater: EmergencyFeedwater
     protection: PlantProtection
     control: PlantControl
+    electrical: Electrical | None = None
+    emergency_cooling: EmergencyCooling | None = None
     path: str = ""
 
     @model_validator(mode="after")
@@ -566,6 +717,11 @@ class PlantSections(_Section):
             raise ValueError("control.pressurizer.pressure_setpoint must lie between the trips")
         if not self.protection.high_primary_pressure.si <= self.pressurizer.relief_open_pressure.si:
             raise ValueError("pressurizer.relief_open_pressure must not be below the trip setpoint")
+        pc = self.control.pressurizer
+        if not pc.heater_cutout_reset.si < h:
+            raise ValueError(
+                f"control.pressurizer.heater_cutout_reset must lie within 0..{h:.2f} m"
+            )
         sg = self.steam_generators
         if not sg.level_tap_low.si < self.protection.low_sg_level.si < sg.level_tap_high.si:
             raise ValueError(
@@ -655,7 +811,10 @@ def plant_sections(design: Any) -> PlantSections:
                     "steam_dump": ctl.steam_dump,
                     "arm": ctl.arm,
                     "power_limitation": ctl.power_limitation,
+                    "boron": getattr(ctl, "boron", None),
                 },
+                "electrical": getattr(design, "electrical", None),
+                "emergency_cooling": getattr(design, "emergency_cooling", None),
                 "path": design.path,
             }
         )

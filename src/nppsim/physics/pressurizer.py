@@ -35,6 +35,8 @@ __all__ = [
     "SaturatedVolumeState",
     "SaturationProperties",
     "level_vertical_cylinder",
+    "level_vessel",
+    "liquid_volume_vessel",
     "mass_energy_from_level",
     "pressurizer_derivatives",
     "relief_valve_flow",
@@ -301,6 +303,98 @@ def level_vertical_cylinder(liquid_volume: float, diameter: float) -> float:
         Level [m].
     """
     return liquid_volume / (math.pi * diameter**2 / 4.0)
+
+
+@njit
+def liquid_volume_vessel(level: float, diameter: float, head_depth: float, volume: float) -> float:
+    """Liquid volume of a vertical vessel with two semi-ellipsoidal heads at a collapsed level.
+
+    The vessel is a cylinder of radius R = D/2 between a lower and an upper head, each half an
+    ellipsoid of revolution of depth a (a = D/4 for the usual 2:1 heads; a = 0: a flat-ended
+    cylinder); the cylinder's length makes up the total volume V. The level z is measured from
+    the inner bottom of the lower head (the zero of the level gauge). In the lower head
+
+    .. math:: V_l(z) = \\pi R^2 \frac{z^2 (3a - z)}{3 a^2}, \\quad 0 \\le z \\le a,
+
+    then V_h + pi R^2 (z - a) in the cylinder (V_h = 2 pi R^2 a / 3), and symmetrically in the
+    upper head. Beyond the vessel (z < 0, z > H) the volume is extended linearly (a level there
+    means nothing but keeps the inverse defined).
+
+    Parameters
+    ----------
+    level : float
+        Collapsed level from the inner bottom [m].
+    diameter : float
+        Inner diameter [m].
+    head_depth : float
+        Depth a of each head [m], 0 to D/2.
+    volume : float
+        Total inner volume [m3].
+
+    Returns
+    -------
+    float
+        Liquid volume [m3].
+    """
+    area = math.pi * diameter * diameter / 4.0
+    a = head_depth
+    v_h = 2.0 * area * a / 3.0
+    height = (volume - 2.0 * v_h) / area + 2.0 * a
+    if level <= 0.0:
+        return area * level
+    if level >= height:
+        return volume + area * (level - height)
+    if level < a:
+        return area * level * level * (3.0 * a - level) / (3.0 * a * a)
+    if level > height - a:
+        z = height - level
+        return volume - area * z * z * (3.0 * a - z) / (3.0 * a * a)
+    return v_h + area * (level - a)
+
+
+@njit
+def _head_level(v: float, area: float, a: float) -> float:
+    """Height in a semi-ellipsoidal head of depth a holding volume v (0 <= v <= V_h).
+
+    With u = z/a, u^2 (3 - u) = c = 3 v/(A a): the root in [0, 1] of the cubic is
+    u = 1 + 2 cos(arccos(1 - c/2)/3 - 2 pi/3) (trigonometric solution of the depressed cubic
+    w^3 - 3w + c - 2 = 0, w = u - 1).
+    """
+    c = min(max(3.0 * v / (area * a), 0.0), 2.0)
+    return a * (1.0 + 2.0 * math.cos(math.acos(1.0 - 0.5 * c) / 3.0 - 2.0 * math.pi / 3.0))
+
+
+@njit
+def level_vessel(liquid_volume: float, diameter: float, head_depth: float, volume: float) -> float:
+    """Collapsed level from the inner bottom for a liquid volume (the inverse of
+    :func:`liquid_volume_vessel`, in closed form).
+
+    Parameters
+    ----------
+    liquid_volume : float
+        Liquid volume [m3].
+    diameter, head_depth, volume : float
+        Inner diameter [m], head depth [m], total inner volume [m3].
+
+    Returns
+    -------
+    float
+        Level [m].
+    """
+    area = math.pi * diameter * diameter / 4.0
+    a = head_depth
+    v_h = 2.0 * area * a / 3.0
+    height = (volume - 2.0 * v_h) / area + 2.0 * a
+    v = liquid_volume
+    if v <= 0.0:
+        return v / area
+    if v >= volume:
+        return height + (v - volume) / area
+    if a > 0.0 and v < v_h:
+        return _head_level(v, area, a)
+    if a > 0.0 and v > volume - v_h:
+        return height - _head_level(volume - v, area, a)
+    return a + (v - v_h) / area
 
 
 @njit

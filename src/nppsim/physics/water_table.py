@@ -99,6 +99,7 @@ __all__ = [
     "build_table",
     "lookup",
     "ph_all",
+    "ph_branch_ends",
     "ph_properties",
     "ph_state",
     "ph_table",
@@ -539,6 +540,50 @@ def _ph_core(
         k_f + q * (k_g - k_f),
         TWO_PHASE,
     )
+
+
+@njit
+def ph_branch_ends(
+    tab: NDArray[np.float64], off: int, p: float
+) -> tuple[float, float, float, float, int]:
+    """The enthalpies where the table's liquid and vapour branches end at pressure p (compiled).
+
+    Below ``p_split`` these are the saturated-liquid and saturated-vapour enthalpies h_L(p) and
+    h_V(p) of the table itself (so a point at h_L is on the liquid branch, one at h_V on the
+    vapour branch, exactly as :func:`ph_state` classifies it); above, the constant branch ends
+    of the near-critical band (see the module docstring).
+
+    Returns
+    -------
+    tuple
+        ``(h_L [J/kg], dh_L/dp [J/kg/Pa], h_V [J/kg], dh_V/dp [J/kg/Pa], status)``; status
+        :data:`LIQUID` (0) inside the table's pressure range, :data:`OUTSIDE` with NaN values.
+    """
+    nan = math.nan
+    n_p = int(tab[off + 3])
+    order_p = int(tab[off + 6])
+    p_split = tab[off + 10]
+    if not (tab[off + 8] <= p <= tab[off + 9]):  # NaN fails too
+        return nan, nan, nan, nan, OUTSIDE
+    o_bl = off + HEADER
+    o_bv = o_bl + 2 * n_p
+    n_low = int(tab[off + 13])
+    if p < p_split:
+        w = tab[off + 15]
+        p_scale = tab[off + 14]
+        z = math.log(p) + p / p_scale - w * math.log1p(-p / _P_CRITICAL)
+        dz_dp = 1.0 / p + 1.0 / p_scale + w / (_P_CRITICAL - p)
+        dz = tab[off + 17]
+        i, tp = uniform_cell((z - tab[off + 16]) / dz, n_low)
+    else:
+        dz_dp = 1.0
+        dz = tab[off + 18]
+        i, tp = uniform_cell((p - p_split) / dz, n_p - n_low)
+        i += n_low
+    bp = hermite_basis(tp, order_p)
+    h_l, dh_l = _hermite_1d(tab, o_bl, n_p, i, dz, bp)
+    h_v, dh_v = _hermite_1d(tab, o_bv, n_p, i, dz, bp)
+    return h_l, dh_l * dz_dp, h_v, dh_v * dz_dp, LIQUID
 
 
 @njit

@@ -8,6 +8,7 @@ sections is built from the topology its design file declares.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -403,12 +404,10 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     """The whole plant of a design: components wired from the topology of its design file."""
     from nppsim.plant.components import controller as ctl
     from nppsim.plant.components import feedwater as fw
-    from nppsim.plant.components import pressurizer as pz
     from nppsim.plant.components import steam_generator as sgm
     from nppsim.plant.components import turbine as tbm
     from nppsim.plant.components.balance import Balance
     from nppsim.plant.components.circuit import Circuit
-    from nppsim.plant.components.electric import Electric
     from nppsim.plant.components.loop import Loop
     from nppsim.plant.components.plenum import Plenum
     from nppsim.plant.components.pump import Pump
@@ -418,14 +417,13 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     design = data.design
     ps = data.ps
     nl, ns = data.n_loops, data.n_sg_nodes
-    pr, tb, sgs = ps.primary, ps.turbine, ps.steam_generators
+    tb, sgs = ps.turbine, ps.steam_generators
     pc, sc = ps.control.pressurizer, ps.control.steam_generators
     tc, sd = ps.control.turbine, ps.control.steam_dump
     ctl_core, r = design.control, design.reactivity
     loops = range(nl)
     core = Core("core", design)
-    s_core = core.sc
-    comps: list[Any] = [Electric("electric")]
+    comps: list[Any] = [electric_supply(ps)]
     for i in loops:
         comps.append(
             Loop(
@@ -496,6 +494,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
             dead_band=ctl_core.boron_dead_band.si if ctl_core.boron_dead_band else 0.0,
             boron_min=r.boron_min.si,
             boron_max=r.boron_max.si,
+            target_band=ps.control.boron.target_band.si if ps.control.boron else 0.0,
         )
     )
     z0, zf = pc.level_setpoint_zero_power.si, pc.level_setpoint_full_power.si
@@ -517,65 +516,11 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
             description="pressurizer level by make-up (charging) against let-down",
         )
     )
-    pp = ps.pressurizer
-    pz_data = np.zeros(pz.N_DATA)
-    pz_data[pz.D_VOLUME] = pp.total_volume.si
-    pz_data[pz.D_DIAMETER] = pp.inner_diameter.si
-    pz_data[pz.D_HEATER_POWER] = pp.heater_power.si
-    pz_data[pz.D_HEATER_TAU] = pp.heater_time_constant.si
-    pz_data[pz.D_HEAT_LOSS] = pp.heat_loss.si
-    pz_data[pz.D_SPRAY_MAX] = pp.spray_max_flow.si
-    pz_data[pz.D_SPRAY_DP] = pp.spray_dp_rated.si
-    pz_data[pz.D_RELIEF_OPEN] = pp.relief_open_pressure.si
-    pz_data[pz.D_RELIEF_CAP] = pp.relief_capacity.si
-    pz_data[pz.D_SAFETY_OPEN] = pp.safety_open_pressure.si
-    pz_data[pz.D_SAFETY_FULL] = pp.safety_full_pressure.si
-    pz_data[pz.D_SAFETY_CAP] = pp.safety_capacity.si
-    pz_data[pz.D_HEATER_BAND] = pc.heater_band.si
-    pz_data[pz.D_SPRAY_START] = pc.spray_start_offset.si
-    pz_data[pz.D_SPRAY_FULL] = pc.spray_full_offset.si
-    pz_data[pz.D_P_GUESS] = pc.pressure_setpoint.si
-    nodes: list[tuple[str, str, str, float, float]] = []
-    for i in loops:
-        for j in range(ns + 2):
-            label = "hot" if j == 0 else "cold" if j == ns + 1 else f"sg{j - 1}"
-            nodes.append(
-                (
-                    f"loop{i + 1}.h[{label}]",
-                    f"loop{i + 1}.node_rho[{j}]",
-                    f"loop{i + 1}.node_drho[{j}]",
-                    float(data.v_loop[j]),
-                    0.0,
-                )
-            )
-    nodes.append(("upper_plenum.h", "upper_plenum.rho", "upper_plenum.drho", data.v_upper, 0.0))
-    nodes.append(("lower_plenum.h", "lower_plenum.rho", "lower_plenum.drho", data.v_lower, 0.0))
-    v_core = float(s_core[_core_mod.S_V_NODE])
-    m_core = float(s_core[_core_mod.S_MASS_COOLANT])
-    for j in range(core.n_nodes):
-        nodes.append(
-            (f"core.h[{j}]", f"core.node_rho[{j}]", f"core.node_drho[{j}]", v_core, m_core)
-        )
-    mk, sp, su = pr.makeup_loop, pr.spray_loop, pr.surge_line_loop
-    makeup_node = (mk - 1) * (ns + 2) + ns + 1
-    comps.append(
-        pz.Pressurizer(
-            "pressurizer",
-            pz_data,
-            pressure_setpoint=pc.pressure_setpoint.si,
-            letdown=pc.letdown_flow.si,
-            nodes=nodes,
-            makeup_node=makeup_node,
-            links={
-                "spray_dp": f"pump{sp}.dp",
-                "surge_h": f"loop{su}.h_hot",
-                "spray_h": f"loop{sp}.h_cold",
-                "makeup": "makeup.output",
-                "makeup_h": f"loop{mk}.h_cold",
-                "offsite": "electric.offsite",
-            },
-        )
-    )
+    nodes, transport = primary_nodes(design, data, core)
+    comps.append(transport)
+    eccs = emergency_cooling(data, nodes)
+    comps.append(eccs)
+    comps.append(pressurizer(data, nodes, eccs))
     sg_data = np.zeros(sgm.N_DATA)
     sg_data[sgm.S_VOLUME] = data.geom.free_volume
     sg_data[sgm.S_BUNDLE_BOTTOM] = sgs.tube_bundle_bottom.si
@@ -660,8 +605,8 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
             demand=[f"sg_level{i + 1}.output" for i in loops],
             level=[f"sg{i + 1}.level_measured" for i in loops],
             header="turbine.header",
-            # the emergency feed pumps' supply: off-site power until the diesel-backed bus of the
-            # electrical supply exists; then connect it here (docs/models/plant.md)
+            # the emergency feed pumps' supply: connected to the diesel-backed bus below
+            # (``feedwater.offsite`` -> ``supply_efw``)
             offsite="electric.offsite",
             h_main="turbine.feed_h",
             ef_start_delay=efw.start_delay.si,
@@ -773,8 +718,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
             pump_heat=each("pump{}.heat"),
             sg_out=each("sg{}.energy_out"),
             sg_energy=each("sg{}.energy"),
-            nodes=[(n[0], n[3]) for n in nodes],
-            pzr="pressurizer",
+            nodes=[(n.h, n.boron, n.volume, n.mass) for n in nodes],
             links={
                 "heaters": "pressurizer.heaters",
                 "pzr_out": "pressurizer.energy_out",
@@ -783,6 +727,14 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
                 "mass": "pressurizer.mass_in",
                 "core_energy": "core.energy[0]",
                 "fuel_clad": "core.energy_fuel_clad",
+                "pressure": "pressurizer.pressure",
+                "pzr_mass": "pressurizer.mass_total",
+                "pzr_energy": "pressurizer.energy_stored",
+                "pzr_boron": "pressurizer.boron_stored",
+                "boron_in": "pressurizer.boron_in",
+                "eccs_flow": "eccs.total",
+                "eccs_energy": "eccs.energy_in",
+                "eccs_boron": "eccs.boron_in",
             },
         )
     )
@@ -792,7 +744,11 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
         "core.h_in": "lower_plenum.h",
         "core.flow": "circuit.fraction",
         "core.rod_demand": "rods.demand",
-        "core.boron_rate": "boron.rate",
+        # boron is carried by the coolant: the core's concentration follows the lower plenum's
+        # (the boron controller's rate becomes the make-up's feed and bleed)
+        "core.boron_rate": "boron_transport.core_rate",
+        # the emergency feed pumps are on the diesel-backed bus (see electric_supply)
+        "feedwater.offsite": "supply_efw",
     }
     net = Network(comps, conn, condenser_pressure=tb.condenser_pressure.si)
     net.component("protection", Protection).check_actions(net)
@@ -830,6 +786,288 @@ def _plant_rod_control(design: CoreDesign, ps: Any) -> RodControl:
             "feed_signal": "feedwater.pumps",
         },
         urb_bank=pl.urb_group,
+    )
+
+
+# -- the primary side: nodes, boron, emergency power and cooling, pressurizer (issue 8) ----------
+@dataclass(frozen=True)
+class PrimaryNode:
+    """One well-mixed node of the primary circuit, as the surge closure and the balance see it.
+
+    ``h`` and ``boron`` are state labels (the core's channel nodes share ``core.boron``);
+    ``mass`` is 0 for a node whose water is rho V (else its fixed mass [kg]); ``boron_mass`` is
+    the water of the boron node (0: the node's own).
+    """
+
+    name: str
+    h: str
+    boron: str
+    volume: float
+    mass: float = 0.0
+    boron_mass: float = 0.0
+
+
+def electric_supply(ps: Any) -> Any:
+    """The electrical supply with the design's diesel generators and load sequence.
+
+    The supply signals (columns ``supply_eccs``, ``supply_efw``, ``supply_makeup``,
+    ``supply_heaters``) are what the safety loads read: the emergency feedwater reads
+    ``supply_efw`` (connected in :func:`plant_network`), the ECCS pumps ``supply_eccs``, the
+    make-up pumps and heaters theirs.
+    """
+    from nppsim.plant.components.electric import Electric
+
+    el = ps.electrical
+    if el is None:
+        return Electric("electric")
+    return Electric(
+        "electric",
+        diesels=el.diesel_generators > 0,
+        start_delay=el.diesel_start_time.si,
+        sequence={step.group: step.delay.si for step in el.load_sequence},
+    )
+
+
+def primary_nodes(design: Design, data: PlantData, core: Core) -> tuple[list[PrimaryNode], Any]:
+    """Every primary node in the closure's order (each loop's nodes, upper and lower plenum, the
+    core's channel nodes) and the boron transport over them, wired from the same topology as the
+    enthalpies (:mod:`nppsim.plant.components.boron_transport`)."""
+    from nppsim.physics import water
+    from nppsim.plant.components.boron_transport import BoronTransport
+
+    ps = data.ps
+    nl, ns = data.n_loops, data.n_sg_nodes
+    bt = "boron_transport"
+    nodes: list[PrimaryNode] = []
+    t_nodes: list[tuple[str, str, float]] = []
+    streams: list[list[tuple[str, float, str]]] = []
+
+    def conc(label: str) -> str:
+        return f"{bt}.conc[{label}]"
+
+    labels = ["hot", *[f"sg{j}" for j in range(ns)], "cold"]
+    for i in range(nl):
+        loop = f"loop{i + 1}"
+        for j, lab in enumerate(labels):
+            name = f"{loop}.{lab}"
+            nodes.append(PrimaryNode(name, f"{loop}.h[{lab}]", conc(name), float(data.v_loop[j])))
+            t_nodes.append((name, f"{loop}.node_rho[{j}]", float(data.v_loop[j])))
+            before = conc("upper_plenum") if j == 0 else conc(f"{loop}.{labels[j - 1]}")
+            after = conc("lower_plenum") if j == ns + 1 else conc(f"{loop}.{labels[j + 1]}")
+            flow = f"circuit.flow[{i}]"
+            streams.append([(flow, 1.0, before), (flow, -1.0, after)])
+    bypass = design.core.bypass_fraction.si
+    nodes.append(PrimaryNode("upper_plenum", "upper_plenum.h", conc("upper_plenum"), data.v_upper))
+    t_nodes.append(("upper_plenum", "upper_plenum.rho", data.v_upper))
+    streams.append(
+        [
+            ("circuit.core", 1.0 - bypass, f"{core.name}.boron"),
+            ("circuit.core", bypass, conc("lower_plenum")),
+        ]
+        + [(f"circuit.flow[{i}]", -1.0, conc(f"loop{i + 1}.hot")) for i in range(nl)]
+    )
+    nodes.append(PrimaryNode("lower_plenum", "lower_plenum.h", conc("lower_plenum"), data.v_lower))
+    t_nodes.append(("lower_plenum", "lower_plenum.rho", data.v_lower))
+    streams.append([(f"circuit.flow[{i}]", 1.0, conc(f"loop{i + 1}.cold")) for i in range(nl)])
+    v_core = float(core.sc[_core_mod.S_V_NODE])
+    m_core = float(core.sc[_core_mod.S_MASS_COOLANT])
+    for j in range(core.n_nodes):
+        nodes.append(
+            PrimaryNode(
+                f"core[{j}]",
+                f"{core.name}.h[{j}]",
+                f"{core.name}.boron",
+                v_core,
+                m_core,
+                m_core * core.n_nodes,
+            )
+        )
+    # the circulating water the feed and bleed acts on, at the nominal average temperature
+    p_nom = design.coolant.pressure.si
+    t_avg = 0.5 * (design.coolant.inlet_temperature.si + design.coolant.outlet_temperature.si)
+    rho = float(water.density_pt(p_nom, t_avg))
+    m_circ = rho * sum(n.volume for n in nodes if n.mass == 0.0) + m_core * core.n_nodes
+    bs = ps.control.boron
+    b_data = [
+        m_circ,
+        bs.clean_water.si if bs else 0.0,
+        bs.concentrate.si if bs else 0.0,
+        bs.feed_max_flow.si if bs else 0.0,
+        m_core * core.n_nodes,
+    ]
+    transport = BoronTransport(
+        bt,
+        nodes=t_nodes,
+        streams=streams,
+        core_source=conc("lower_plenum"),
+        data=b_data,
+        links={"rate": "boron.rate", "core_flow": "core.flow_channel", "core_boron": "core.boron"},
+    )
+    return nodes, transport
+
+
+def emergency_cooling(data: PlantData, nodes: list[PrimaryNode]) -> Any:
+    """The emergency core cooling of the design (``[emergency_cooling]``; none: an empty one).
+
+    Injection targets: the upper plenum, the lower plenum (with the downcomer) and each loop's
+    cold leg; a group injecting into the cold legs shares its flow equally between the loops,
+    one into the vessel between the upper plenum and the downcomer."""
+    from nppsim.physics import water
+    from nppsim.plant.components.eccs import Accumulator, EmergencyCooling, PumpGroup
+
+    ps = data.ps
+    nl = data.n_loops
+    targets = ["upper_plenum", "lower_plenum", *[f"loop{i + 1}.cold" for i in range(nl)]]
+    ec = ps.emergency_cooling
+    accs: list[Accumulator] = []
+    groups: list[PumpGroup] = []
+    if ec is not None:
+        p_acc = ec.accumulator_pressure.si
+        t_acc = ec.accumulator_temperature.si
+        rho_a = float(water.density_pt(p_acc, t_acc))
+        h_a = float(water.enthalpy_pt(p_acc, t_acc))
+        gas0 = ec.accumulator_volume.si - ec.accumulator_water_volume.si
+        for tgt in ec.accumulator_targets:
+            accs.append(
+                Accumulator(
+                    tank=ec.accumulator_volume.si,
+                    gas0=gas0,
+                    p0=p_acc,
+                    exponent=ec.accumulator_polytropic_exponent.si,
+                    head=ec.accumulator_static_head.si,
+                    flow=ec.accumulator_line_flow.si,
+                    dp=ec.accumulator_line_dp.si,
+                    residual=ec.accumulator_residual_volume.si,
+                    rho=rho_a,
+                    h=h_a,
+                    boron=ec.accumulator_boron.si,
+                    target=targets.index(tgt),
+                )
+            )
+        p_nom = ps.control.pressurizer.pressure_setpoint.si
+        for g in ec.groups:
+            t_w = g.temperature.si
+            rho_g = float(water.density_pt(p_nom, t_w))
+            split = np.zeros(len(targets))
+            if g.target == "cold_legs":
+                split[2:] = 1.0 / nl
+            else:
+                split[0:2] = 0.5
+            groups.append(
+                PumpGroup(
+                    g.name,
+                    list(split),
+                    displacement=1.0 if g.kind == "displacement" else 0.0,
+                    pumps=g.pumps,
+                    flow=g.rated_flow.si * rho_g,
+                    dp0=g.pressure_max.si,
+                    dp1=g.pressure_rated.si,
+                    suction=g.suction_pressure.si,
+                    rho=rho_g,
+                    h=float(water.enthalpy_pt(p_nom, t_w)),
+                    boron=g.boron.si,
+                    tank=g.tank_volume.si,
+                    delay=g.start_delay.si,
+                )
+            )
+    return EmergencyCooling(
+        "eccs",
+        accumulators=accs,
+        groups=groups,
+        targets=targets,
+        pressure="pressurizer.pressure",
+        supply="supply_eccs",
+    )
+
+
+# numerical choices of the two-region pressurizer (not physics): smoothing widths of the positive
+# parts (flashing, rain-out, condensation), the mass below which a region's outflows fade, and the
+# pull-back time of the volume constraint
+PZR_SMOOTH_H = 200.0  # [J/kg], about 0.02 K of liquid
+PZR_SMOOTH_T = 0.05  # [K]
+PZR_MASS_FADE = 50.0  # [kg]
+PZR_TAU_VOLUME = 1.0  # [s]
+
+
+def pressurizer(data: PlantData, nodes: list[PrimaryNode], eccs: Any) -> Any:
+    """The pressurizer of the design (``[pressurizer]``, ``[control.pressurizer]``) on the
+    primary nodes, with the make-up, spray and surge lines where ``[primary]`` connects them and
+    the emergency injections of ``eccs``."""
+    from nppsim.physics import pressurizer_nonequilibrium as ne
+    from nppsim.plant.components import pressurizer as pz
+
+    ps = data.ps
+    pp, pc, pr = ps.pressurizer, ps.control.pressurizer, ps.primary
+    d = np.zeros(pz.N_DATA)
+    d[pz.D_VOLUME] = pp.total_volume.si
+    d[pz.D_DIAMETER] = pp.inner_diameter.si
+    d[pz.D_HEAD_DEPTH] = pp.head_depth.si
+    d[pz.D_HEATER_PROP] = pp.heater_proportional_power.si
+    d[pz.D_HEATER_BACKUP] = pp.heater_power.si - pp.heater_proportional_power.si
+    d[pz.D_HEATER_TAU] = pp.heater_time_constant.si
+    d[pz.D_HEAT_LOSS] = pp.heat_loss.si
+    d[pz.D_SPRAY_MAX] = pp.spray_max_flow.si
+    d[pz.D_SPRAY_DP] = pp.spray_dp_rated.si
+    d[pz.D_RELIEF_OPEN] = pp.relief_open_pressure.si
+    d[pz.D_RELIEF_CLOSE] = pp.relief_close_pressure.si
+    d[pz.D_RELIEF_CAP] = pp.relief_capacity.si
+    d[pz.D_SAFETY_OPEN] = pp.safety_open_pressure.si
+    d[pz.D_SAFETY_CLOSE] = pp.safety_close_pressure.si
+    d[pz.D_SAFETY_CAP] = pp.safety_capacity.si
+    d[pz.D_HEATER_BAND] = pc.heater_band.si
+    d[pz.D_SPRAY_START] = pc.spray_start_offset.si
+    d[pz.D_SPRAY_FULL] = pc.spray_full_offset.si
+    d[pz.D_P_GUESS] = pc.pressure_setpoint.si
+    d[pz.D_BACKUP_ON] = pc.backup_heaters_on.si
+    d[pz.D_BACKUP_OFF] = pc.backup_heaters_off.si
+    d[pz.D_CUTOUT_LEVEL] = pc.heater_cutout_level.si
+    d[pz.D_CUTOUT_RESET] = pc.heater_cutout_reset.si
+    area = math.pi * pp.inner_diameter.si**2 / 4.0
+    reg = np.zeros(ne.N_PARAMS)
+    reg[ne.PRM_VOLUME] = pp.total_volume.si
+    reg[ne.PRM_TAU_BUBBLE] = pp.bubble_rise_time.si
+    reg[ne.PRM_TAU_RAIN] = pp.rain_out_time.si
+    reg[ne.PRM_HA_LIQUID] = pp.interface_htc_liquid.si * area
+    reg[ne.PRM_HA_VAPOUR] = pp.interface_htc_vapour.si * area
+    reg[ne.PRM_WALL_CAPACITY] = pp.wall_heat_capacity.si
+    reg[ne.PRM_HA_WALL_CONDENSATION] = pp.wall_condensation_htc.si * pp.wall_area.si
+    reg[ne.PRM_HA_WALL_CONVECTION] = pp.wall_convection_htc.si * pp.wall_area.si
+    reg[ne.PRM_SPRAY_EFFICIENCY] = pp.spray_efficiency.si
+    reg[ne.PRM_LOSS_WALL_SHARE] = pp.heat_loss_wall_share.si
+    reg[ne.PRM_HEAT_LOSS] = pp.heat_loss.si
+    reg[ne.PRM_SMOOTH_H] = PZR_SMOOTH_H
+    reg[ne.PRM_SMOOTH_T] = PZR_SMOOTH_T
+    reg[ne.PRM_MASS_FADE] = PZR_MASS_FADE
+    reg[ne.PRM_TAU_VOLUME] = PZR_TAU_VOLUME
+    mk, sp, su = pr.makeup_loop, pr.spray_loop, pr.surge_line_loop
+    idx = {n.name: k for k, n in enumerate(nodes)}
+    injections = [
+        (idx[tgt], f"eccs.inj_flow[{k}]", f"eccs.inj_h[{k}]", f"eccs.inj_boron[{k}]")
+        for k, tgt in enumerate(eccs.targets)
+    ]
+    return pz.Pressurizer(
+        "pressurizer",
+        d,
+        model=pp.model,
+        region=reg,
+        pressure_setpoint=pc.pressure_setpoint.si,
+        letdown=pc.letdown_flow.si,
+        nodes=[(n.h, n.boron, n.volume, n.mass, n.boron_mass) for n in nodes],
+        makeup_node=idx[f"loop{mk}.cold"],
+        spray_node=idx[f"loop{sp}.cold"],
+        surge_node=idx[f"loop{su}.hot"],
+        injections=injections,
+        links={
+            "spray_dp": f"pump{sp}.dp",
+            "surge_h": f"loop{su}.h_hot",
+            "spray_h": f"loop{sp}.h_cold",
+            "makeup": "makeup.output",
+            "makeup_h": f"loop{mk}.h_cold",
+            "feed": "boron_transport.feed",
+            "feed_boron": "boron_transport.feed_boron",
+            "supply_heaters": "supply_heaters",
+            "supply_makeup": "supply_makeup",
+        },
     )
 
 
@@ -1176,16 +1414,12 @@ def _plant_steady_state(
     y[st["circuit.flow"].slice] = m
     y[st.index("upper_plenum.h")] = sol["h_upper"]
     y[st.index("lower_plenum.h")] = h_lo
-    pc, pp = ps.control.pressurizer, ps.pressurizer
+    pc = ps.control.pressurizer
     lvl = (
         pc.level_setpoint_zero_power.si
         + (pc.level_setpoint_full_power.si - pc.level_setpoint_zero_power.si) * n_level
     )
-    area = math.pi * pp.inner_diameter.si**2 / 4
-    mz, uz = pr.mass_energy(p, lvl * area, pp.total_volume.si)
-    y[st.index("pressurizer.mass")] = mz
-    y[st.index("pressurizer.energy")] = uz
-    y[st.index("pressurizer.heater")] = pp.heat_loss.si
+    pressurizer_steady_state(net, y, d, p, lvl)
     # steam generators: the pool's void in equilibrium with the heat, and the water that makes
     # the measured (narrow-range) level read its setpoint (issue 8)
     v_hi = data.geom.free_volume - 1.0
@@ -1242,9 +1476,94 @@ def _plant_steady_state(
     d[net.d_index(f"{rods.name}.pressure_setpoint")] = p_hdr
     d[net.d_index("boron.mode")] = 0.0 if boron_control == "auto" else BORON_MANUAL
     core.make_critical(net, y, d, critical, file, rho=rho_level)
+    uniform_boron(net, y)
+    eccs = net.by_name["eccs"]
+    y[st["eccs.water"].slice] = eccs.initial_water()  # type: ignore[attr-defined]
     w_all = net.signal_vector(0.0, y, d)
     d[net.d_index("balance.stored0")] = w_all[net.w_index("balance.stored")]
     return y, d
+
+
+def uniform_boron(net: Network, y: np.ndarray) -> None:
+    """Every node's boron (and the pressurizer's) at the core's concentration (a steady state)."""
+    cb = float(y[net.s_index("core.boron")])
+    y[net.states["boron_transport.conc"].slice] = cb
+    y[net.s_index("pressurizer.boron")] = cb
+
+
+def pressurizer_steady_state(
+    net: Network, y: np.ndarray, d: np.ndarray, press: float, level: float
+) -> None:
+    """The pressurizer at rest at ``press`` [Pa] and ``level`` [m] (on the gauge).
+
+    Equilibrium model: saturated water and steam. Two-region model: the liquid's and vapour's
+    enthalpies and the wall's temperature at which nothing changes with the heaters at the heat
+    loss (the heaters boil what the wall condenses and the losses cool; the liquid ends a
+    fraction of a kelvin subcooled, the wall a little below saturation), solved on the kernel's
+    own functions.
+    """
+    from scipy.optimize import fsolve
+
+    from nppsim.physics import pressurizer as pzr_phys
+    from nppsim.physics import pressurizer_nonequilibrium as ne
+    from nppsim.plant.components import pressurizer as pz
+    from nppsim.plant.header import IP_WATER
+
+    comp = net.by_name["pressurizer"]
+    q = net.params["pressurizer.data"].slice
+    data = net.p[q]
+    vol = float(data[pz.D_VOLUME])
+    v_l = pzr_phys.liquid_volume_vessel(
+        level, float(data[pz.D_DIAMETER]), float(data[pz.D_HEAD_DEPTH]), vol
+    )
+    heat_loss = float(data[pz.D_HEAT_LOSS])
+    sl = net.states["pressurizer.contents"].slice
+    y[net.s_index("pressurizer.heater")] = heat_loss
+    pr = _Props(net)
+    if comp.model == pz.EQUILIBRIUM:  # type: ignore[attr-defined]
+        y[sl] = pr.mass_energy(press, v_l, vol)
+        return
+    prm = net.p[net.params["pressurizer.region"].slice].copy()
+    off = int(net.ip[IP_WATER])
+    props_ = np.empty(ne.N_PROPS)
+    rates = np.empty(ne.N_RATES)
+    h_sl, _, h_sv, _, _ = _branch_ends(net, press)
+
+    def state(x: np.ndarray) -> tuple[float, float, float, float]:
+        h_l, h_g, _ = x
+        r_l = ne.region_properties(net.p, off, press, h_l, True)
+        r_g = ne.region_properties(net.p, off, press, h_g, False)
+        m_l = v_l * r_l[1]
+        m_g = (vol - v_l) * r_g[1]
+        return m_l, m_l * h_l, m_g, m_g * h_g
+
+    def residual(x: np.ndarray) -> np.ndarray:
+        m_l, hh_l, m_g, hh_g = state(x)
+        ne.two_region_properties(net.p, off, press, m_l, hh_l, m_g, hh_g, props_)
+        ne.two_region_rates(props_, m_l, m_g, x[2], 0.0, 0.0, heat_loss, 0.0, prm, rates)
+        return np.array(
+            [
+                rates[ne.RT_DM_L] / 1e-2,
+                rates[ne.RT_DH_L] / 1e3,
+                rates[ne.RT_DT_W] * prm[ne.PRM_WALL_CAPACITY] / 1e3,
+            ]
+        )
+
+    t_sat = pr.sat(press)[0]
+    x0 = np.array([h_sl - 500.0, h_sv + 100.0, t_sat - 0.5])
+    x, _, ier, msg = fsolve(residual, x0, full_output=True, xtol=1e-13)
+    if ier != 1 and np.max(np.abs(residual(x))) > 1e-6:
+        raise InputError(None, "initial", "pressurizer", f"no steady state: {msg}")
+    m_l, hh_l, m_g, hh_g = state(x)
+    y[sl] = (m_l, hh_l, m_g, hh_g, press, x[2])
+
+
+def _branch_ends(net: Network, press: float) -> tuple[float, float, float, float, int]:
+    from nppsim.physics.water_table import ph_branch_ends
+    from nppsim.plant.header import IP_WATER
+
+    r = ph_branch_ends(net.p, int(net.ip[IP_WATER]), float(press))
+    return float(r[0]), float(r[1]), float(r[2]), float(r[3]), int(r[4])
 
 
 def net_isentropic(net: Network, press: float) -> float:

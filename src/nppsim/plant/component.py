@@ -56,6 +56,8 @@ class Declared:
     state_refs: list[tuple[str, list[str]]] = field(default_factory=list)
     optional_ports: set[str] = field(default_factory=set)
     closure: tuple[list[str], tuple[str, ...]] | None = None
+    closure_passive: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
+    element_depends: list[tuple[str, list[list[str]]]] = field(default_factory=list)
 
 
 class Declarer:
@@ -211,11 +213,30 @@ class Declarer:
         only its own element of an equally sized block."""
         self.out.depends.append((rows, tuple(on), diagonal))
 
-    def closure(self, node_states: Sequence[str], own: Sequence[str]) -> None:
+    def element_depends(self, rows: str, per_element: Sequence[Sequence[str]]) -> None:
+        """Structural dependency element by element: element i of state block ``rows`` reads the
+        states ``per_element[i]`` (state labels or block names), in addition to what
+        :meth:`depends` declares for the whole block (a sparse block: a transport chain)."""
+        self.out.element_depends.append((rows, [list(x) for x in per_element]))
+
+    def closure(
+        self,
+        node_states: Sequence[str],
+        own: Sequence[str],
+        *,
+        passive: Sequence[str] = (),
+        passive_on: Sequence[str] = (),
+    ) -> None:
         """The component's closure phase couples the rates of ``node_states`` (labels of other
         components' states) and its own blocks ``own``: each of them may depend on whatever any
-        of them depends on (the Jacobian's structure takes the union)."""
+        of them depends on (the Jacobian's structure takes the union).
+
+        ``passive`` rows (state labels or block names) are corrected by the closure too but read
+        by nothing in it (concentrations carried by the surge): they depend on whatever the
+        closure depends on and on the ``passive_on`` columns (state labels, block names or
+        ``"port:name"``), without coupling back."""
         self.out.closure = (list(node_states), tuple(own))
+        self.out.closure_passive = (list(passive), list(passive_on))
 
     def analytic_columns(self, block: str) -> None:
         """Columns of state block ``block`` are filled by the component's analytic Jacobian

@@ -33,10 +33,12 @@ from nppsim._jit import njit
 from nppsim.engine.signatures import JAC_SIG, RHS_SIG, ROOTS_SIG
 from nppsim.plant.components import balance as _balance
 from nppsim.plant.components import boron_control as _boron
+from nppsim.plant.components import boron_transport as _btrans
 from nppsim.plant.components import boundary as _boundary
 from nppsim.plant.components import circuit as _circuit
 from nppsim.plant.components import controller as _ctl
 from nppsim.plant.components import core as _core
+from nppsim.plant.components import eccs as _eccs
 from nppsim.plant.components import electric as _electric
 from nppsim.plant.components import feedwater as _feed
 from nppsim.plant.components import loop as _loop
@@ -89,6 +91,8 @@ KINDS = {
     _summary.CODE: "summary",
     _balance.CODE: "balance",
     _validity.CODE: "validity",
+    _eccs.CODE: "eccs",
+    _btrans.CODE: "boron_transport",
 }
 
 
@@ -156,6 +160,10 @@ def _signals_phase(t, y, p, ip, d, w):
             _summary.signals(t, y, p, ip, d, w, r)
         elif code == _balance.CODE:
             _balance.signals(t, y, p, ip, d, w, r)
+        elif code == _eccs.CODE:
+            _eccs.signals(t, y, p, ip, d, w, r)
+        elif code == _btrans.CODE:
+            _btrans.signals(t, y, p, ip, d, w, r)
 
 
 @njit
@@ -198,6 +206,10 @@ def _derivatives_phase(t, y, p, ip, d, w, dydt):
             _summary.derivatives(t, y, p, ip, d, w, dydt, r)
         elif code == _balance.CODE:
             _balance.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _eccs.CODE:
+            _eccs.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _btrans.CODE:
+            _btrans.derivatives(t, y, p, ip, d, w, dydt, r)
 
 
 @njit
@@ -212,6 +224,10 @@ def _roots_phase(t, y, p, ip, d, w, g):
             _protection.roots(t, y, p, ip, d, w, g, r)
         elif code == _validity.CODE:
             _validity.roots(t, y, p, ip, d, w, g, r)
+        elif code == _pzr.CODE:
+            _pzr.roots(t, y, p, ip, d, w, g, r)
+        elif code == _eccs.CODE:
+            _eccs.roots(t, y, p, ip, d, w, g, r)
 
 
 @njit

@@ -141,15 +141,41 @@ class Model(DesignView):
         return y, d, [entry]
 
     def loss_of_offsite_power(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
-        """Off-site power lost: pumps, feed pumps, condenser, heaters and make-up lose supply."""
+        """Off-site power lost: pumps, feed pumps, condenser, heaters and make-up lose supply;
+        the diesel generators start (if available) and take the safety loads in sequence."""
         net = self.net
-        d[self._d("electric.offsite")] = 0.0
+        more = net.by_name["electric"].lose_offsite(net, t, y, d)
         d[self._d("feedwater.pumps")] = 0.0
         for i in range(self.count("pump")):
             d[self._d(f"pump{i + 1}.voltage")] = 0.0
         net.component("makeup", Controller).set_mode(net, t, y, d, 2.0)
         d[self._d("makeup.held")] = 0.0
+        return y, d, [entry, *more]
+
+    # -- primary-side actions (issue 8: emergency power, boron, emergency cooling) ------------
+    def diesel_failure(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
+        """The diesel generators fail (to start, or trip): with off-site power lost this is a
+        station blackout."""
+        net = self.net
+        net.by_name["electric"].fail_diesels(net, t, y, d)
         return y, d, [entry]
+
+    def feed_and_bleed(
+        self, t: float, y: np.ndarray, d: np.ndarray, flow: float, boron: float, entry: dict
+    ) -> Any:
+        """Make-up at ``boron`` [ppm] added at ``flow`` [kg/s] with as much let down (0: stop)."""
+        net = self.net
+        net.by_name["boron_transport"].set_manual(net, d, flow, boron)
+        return y, d, [{**entry, "detail": f"{flow * 3.6:g} t/h at {boron:g} ppm"}]
+
+    def eccs_start(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
+        """Start the emergency core cooling by hand (the protection's ECCS signal)."""
+        from nppsim.plant.components.protection import TripRow
+
+        net = self.net
+        row = TripRow("manual", "", "above", 0.0, actions=("eccs",))
+        y, d, more = net.by_name["eccs"].on_protective_eccs(net, t, y, d, row)
+        return y, d, [entry, *more]
 
     def steam_line_break(
         self, t: float, y: np.ndarray, d: np.ndarray, sg: int, area: float, entry: dict

@@ -235,8 +235,7 @@ class Network:
                     owner = self.by_name[block.split(".", 1)[0]]
                     cols |= self._signal_columns(owner, block.split(".", 1)[1], seen)
             elif nm.startswith("state:"):
-                e = self.states[nm[6:]]
-                cols.update(range(e.start, e.start + e.size))
+                cols |= self._state_set([nm[6:]])
             else:
                 cols.update(
                     range(
@@ -279,6 +278,12 @@ class Network:
                 cols = self._block_columns(c, on, set())
                 for j in cols:
                     col_rows[j].update(range(e.start, e.start + e.size))
+        for c in self.components:
+            for blk, per in c.declared.element_depends:
+                e = self.states[f"{c.name}.{blk}"]
+                for i, labels in enumerate(per):
+                    for j in self._state_set(labels):
+                        col_rows[j].add(e.start + i)
         # closures: rows coupled through a closure phase depend on the union of their columns
         for c in self.components:
             if c.declared.closure is None:
@@ -291,11 +296,32 @@ class Network:
             cols = {j for j in range(ny) if col_rows[j] & rows}
             for j in cols:
                 col_rows[j] |= rows
+            passive, passive_on = c.declared.closure_passive
+            if passive:
+                prows = self._state_set(passive)
+                for j in cols:
+                    col_rows[j] |= prows
+                ports = [x for x in passive_on if x.startswith("port:")]
+                on = self._state_set([x for x in passive_on if not x.startswith("port:")])
+                on |= self._block_columns(c, ports, set())
+                for j in on:
+                    col_rows[j] |= prows
         for c in self.components:
             for blk in c.declared.analytic_columns:
                 e = self.states[f"{c.name}.{blk}"]
                 analytic.update(range(e.start, e.start + e.size))
         return col_rows, analytic
+
+    def _state_set(self, names: Iterable[str]) -> set[int]:
+        """State indices of block names (every element) or element labels."""
+        out: set[int] = set()
+        for nm in names:
+            if nm in self.states:
+                e = self.states[nm]
+                out.update(range(e.start, e.start + e.size))
+            else:
+                out.add(self.states.index(nm))
+        return out
 
     # -- kernel calls (Python side) --------------------------------------------------------
     def rhs(self, t: float, y: np.ndarray, d: np.ndarray) -> np.ndarray:

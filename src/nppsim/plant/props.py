@@ -23,6 +23,14 @@ def node(p, ip, press, h):
 
 
 @njit
+def node_compressibility(p, ip, press, h):
+    """rho [kg/m3], (d rho/d h)_p and (d rho/d p)_h of water at (press, h) (the surge closure's
+    node compressibility)."""
+    _, rho, drho_dh, drho_dp, _ = ph_state(p, ip[IP_WATER], press, h)
+    return rho, drho_dh, drho_dp
+
+
+@njit
 def h_of_pt(p, ip, press, temp):
     """Enthalpy [J/kg] of water at (press, temp): Newton on the table's T(p, h) with
     dT/dh = 1/cp, from a liquid-like start (used for prescribed inlet temperatures)."""

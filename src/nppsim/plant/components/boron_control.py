@@ -10,7 +10,10 @@ rods:
 with e the bank-position error (reference minus the regulating banks' summed position), e_b its
 band, e_d a smooth dead band, and "room" the distance to the design's boron limit in the direction
 of change. Manual: a constant rate towards a target (a scenario's or operator's boration or
-dilution), stopped there.
+dilution), stopped there. With a ``target_band`` (the whole plant, where boron is carried by the
+coolant and changed by the make-up's feed and bleed: :mod:`.boron_transport`), the manual rate
+approaches the target smoothly, rate x tanh((target - C)/band), and no boron is ever set: the
+concentration only follows its rate (no step changes).
 
 Modes (discrete ``mode``): 0 automatic, 1 manual.
 """
@@ -47,6 +50,7 @@ class F(IntEnum):
     IN_BANK_SUM = 11
     IN_RODS_AUTO = 12
     W_RATE = 13
+    P_TARGET_BAND = 14
 
 
 @njit
@@ -63,7 +67,12 @@ def signals(t, y, p, ip, d, w, r):
         room = (cb - p[ip[r + F.P_BORON_MIN]]) if rate < 0.0 else (p[ip[r + F.P_BORON_MAX]] - cb)
         w[ip[r + F.W_RATE]] = rate * math.tanh(max(room, 0.0) / 1.0)
     else:
-        w[ip[r + F.W_RATE]] = d[ip[r + F.D_RATE]]
+        band = p[ip[r + F.P_TARGET_BAND]]
+        if band > 0.0:
+            e = d[ip[r + F.D_TARGET]] - w[ip[r + F.IN_BORON]]
+            w[ip[r + F.W_RATE]] = abs(d[ip[r + F.D_RATE]]) * math.tanh(e / band)
+        else:
+            w[ip[r + F.W_RATE]] = d[ip[r + F.D_RATE]]
 
 
 @njit
@@ -103,9 +112,11 @@ class BoronControl(Component):
         core: str = "core",
         rods: str = "rods",
         mode: str = "manual",
+        target_band: float = 0.0,
     ) -> None:
         super().__init__(name)
         self.values = (rate_max, bank_ref, bank_band, dead_band, boron_min, boron_max)
+        self.target_band = target_band
         self.core, self.rods = core, rods
         self.mode0 = AUTO if mode == "auto" else MANUAL
 
@@ -114,6 +125,7 @@ class BoronControl(Component):
         units = ("ppm/s", "1", "1", "1", "ppm", "ppm")
         for nm, v, u in zip(names, self.values, units, strict=True):
             b.param(nm, v, u)
+        b.param("target_band", self.target_band, "ppm", "smooth approach to a manual target")
         b.discrete("mode", self.mode0, description="0 auto, 1 manual")
         b.discrete("rate", 0.0, "ppm/s", description="manual rate of change")
         b.discrete("target", 0.0, "ppm", description="manual target")
@@ -136,7 +148,10 @@ class BoronControl(Component):
         cb = float(y[net.states[f"{self.core}.boron"].start])
         d[net.d_index(f"{self.name}.mode")] = MANUAL
         d[net.d_index(f"{self.name}.target")] = target
-        if target != cb:
+        if self.target_band > 0.0:
+            d[net.d_index(f"{self.name}.rate")] = rate  # approached smoothly, never set
+            d[net.d_index(f"{self.name}.arrival")] = math.inf
+        elif target != cb:
             d[net.d_index(f"{self.name}.rate")] = math.copysign(rate, target - cb)
             d[net.d_index(f"{self.name}.arrival")] = t + abs(target - cb) / rate
         else:

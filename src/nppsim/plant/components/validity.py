@@ -40,7 +40,7 @@ from nppsim._jit import njit
 from nppsim.plant import props
 from nppsim.plant.component import Component, Declarer
 
-CODE = 18
+CODE = 30
 
 SUBCOOLING, TEMP_SAT, BELOW, ABOVE, STATUS = 0, 1, 2, 3, 4
 _KINDS = {"subcooling": SUBCOOLING, "temp_sat": TEMP_SAT, "below": BELOW, "above": ABOVE}
@@ -191,10 +191,10 @@ class Validity(Component):
         return y, d, [self.entry(net, t, y, d, k)]
 
     def violated(self, net: Any, t: float, y: np.ndarray, d: np.ndarray) -> list[int]:
-        """Rows outside the range at ``(t, y)`` (at a steady state: a state a run cannot start
-        from), latched ones excepted."""
+        """Rows outside the range at ``(t, y)``, latched ones excepted (at a steady state: a
+        state a run cannot start from). Strictly outside: a limit itself is inside the range."""
         g = net.roots(t, y, d)[self.rec("G_ROWS") : self.rec("G_ROWS") + len(self.rows)]
-        return [k for k in range(len(self.rows)) if g[k] >= 0.0]
+        return [k for k in range(len(self.rows)) if g[k] > 0.0]
 
     def entry(self, net: Any, t: float, y: np.ndarray, d: np.ndarray, k: int) -> dict[str, Any]:
         """The log entry of row ``k`` at ``(t, y)``: kind ``validity``, ``stop`` set."""
