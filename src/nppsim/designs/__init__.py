@@ -624,10 +624,10 @@ def load_design(name_or_path: str | Path) -> Design:
 # forward references of CoreControl and Design to them now.
 from nppsim.designs.plant_sections import (  # noqa: E402
     ArmControl,
-    EmergencyFeedwater,
     BoronSystem,
     Electrical,
     EmergencyCooling,
+    EmergencyFeedwater,
     PlantProtection,
     PowerLimitation,
     Pressurizer,

@@ -46,10 +46,10 @@ if TYPE_CHECKING:  # imported where used: reading a design must not load Numba o
 
 __all__ = [
     "ArmControl",
-    "EmergencyFeedwater",
     "BoronSystem",
     "Electrical",
     "EmergencyCooling",
+    "EmergencyFeedwater",
     "PlantControl",
     "PlantProtection",
     "PlantSections",

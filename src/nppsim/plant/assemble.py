@@ -708,7 +708,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
             ],
         )
     )
-    comps.append(_plant_rod_control(design, ps))
+    comps.append(_plant_rod_control(design, ps, data))
     comps.append(Protection("protection", plant_trip_rows(design), design.rods.scram_delay.si))
     comps.append(
         Balance(
@@ -755,10 +755,20 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     return net, data
 
 
-def _plant_rod_control(design: CoreDesign, ps: Any) -> RodControl:
+def _plant_rod_control(design: CoreDesign, ps: Any, data: PlantData) -> RodControl:
     """The plant's power controller (ARM) with its pressure mode, the power limiter (ROM) and
     the URB group (issue 8). It sits after the turbine, the feedwater and the summary in the
-    schedule, because the limiter reads the pumps and feed pumps running."""
+    schedule, because the limiter reads the pumps and feed pumps running.
+
+    The pressure mode feeds forward the heat the turbine load L needs: the steam flow goes with
+    L, and the feedwater enthalpy falls linearly with it from the rated value toward the
+    deaerator's (the heater train), so Q/Q_R = L (h_g - h_da - (h_fw,R - h_da) L)/(h_g - h_fw,R)
+    = L (a - b L)."""
+    from nppsim.physics import water
+
+    h_g = float(water.saturated_vapour_enthalpy(ps.steam_generators.steam_pressure.si))
+    rise = h_g - data.h_fw_nominal
+    heat_rate = ((h_g - data.h_deaerator) / rise, (data.h_fw_nominal - data.h_deaerator) / rise)
     ctl_core = design.control
     arm, pl = ps.control.arm, ps.control.power_limitation
     nl = ps.primary.loops
@@ -786,6 +796,7 @@ def _plant_rod_control(design: CoreDesign, ps: Any) -> RodControl:
             "feed_signal": "feedwater.pumps",
         },
         urb_bank=pl.urb_group,
+        heat_rate=heat_rate,
     )
 
 

@@ -92,8 +92,14 @@ class F(IntEnum):
 
 
 # by position in the P_LIMITS block (after these: the pump table, then the feed-pump table)
-L_TI, L_I_MAX, L_CLUSTER, L_HAS_ROM = range(4)
-N_LIMITS_HEAD = 4
+L_TI, L_I_MAX, L_CLUSTER, L_HAS_ROM, L_FF_A, L_FF_B = range(6)
+N_LIMITS_HEAD = 6
+
+
+@njit
+def heat_feed_forward(load: float, a: float, b: float) -> float:
+    r"""The thermal power a turbine load needs: :math:`N_{ff} = L\,(a - b L)` (a - b = 1)."""
+    return load * (a - b * load)
 
 
 @njit
@@ -135,7 +141,7 @@ def _evaluate(t, y, p, ip, d, w, r):
             ip[r + F.P_PRESSURE_GAIN]
         ]
         integ = y[ip[r + F.Y_PRESSURE_INTEGRAL]]
-        ref = load + term + integ
+        ref = heat_feed_forward(load, p[q + L_FF_A], p[q + L_FF_B]) + term + integ
         if mode == AUTO:
             lim = p[q + L_I_MAX]
             di = term / p[q + L_TI]
@@ -227,6 +233,7 @@ class RodControl(Component):
         integral_limit: float = 0.0,
         limiter: dict[str, Any] | None = None,
         urb_bank: str | None = None,
+        heat_rate: tuple[float, float] = (1.0, 0.0),
     ) -> None:
         super().__init__(name)
         self.band, self.dead_band, self.pressure_gain = band, dead_band, pressure_gain
@@ -248,6 +255,8 @@ class RodControl(Component):
                 integral_limit,
                 lim.get("cluster", NO_LIMIT),
                 1.0 if limiter is not None else 0.0,
+                heat_rate[0],
+                heat_rate[1],
                 *pumps,
                 *feed,
             ]
@@ -354,7 +363,8 @@ class RodControl(Component):
         power = float(y[net.s_index("core.n")])
         term = float(w[net.w_index(f"{self.name}.pressure_term")])
         lim = float(self.limits[L_I_MAX])
-        y[net.s_index(f"{self.name}.pressure_integral")] = min(max(power - load - term, -lim), lim)
+        ff = heat_feed_forward(load, float(self.limits[L_FF_A]), float(self.limits[L_FF_B]))
+        y[net.s_index(f"{self.name}.pressure_integral")] = min(max(power - ff - term, -lim), lim)
 
     def on_reactor_trip(self, net: Any, t: float, y: np.ndarray, d: np.ndarray) -> list[dict]:
         """A reactor trip: the controller is out of service, its setpoint zero."""
