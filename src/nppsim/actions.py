@@ -112,6 +112,9 @@ class Action(BaseModel):
     operator: ClassVar[bool] = True
 
     kind: str = ""  # each subclass narrows it to its Literal
+    #: what the action needs of a design (nppsim.designs.features): a steam-line break needs a
+    #: horizontal steam generator, a boron change soluble boron
+    requires: ClassVar[dict[str, Any]] = {}
 
     def check(self, model: Model, where: str = "", file: str | None = None) -> None:
         """Checks that depend on the design (names the field as ``where``.field)."""
@@ -123,6 +126,17 @@ class Action(BaseModel):
                 self.kind,
                 f'a {allowed} event: set scenario.model = "{self.applies_to[0]}"',
             )
+        if self.requires:
+            from nppsim.designs.features import features, unmet
+
+            miss = unmet(self.requires, features(model.design))
+            if miss:
+                raise InputError(
+                    file,
+                    f"{where}kind",
+                    self.kind,
+                    f"not on {model.design.name}: the action " + "; ".join(miss),
+                )
 
     def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
         """Act at time ``t`` [s] on state ``y`` and discrete state ``d`` (copies)."""
@@ -227,6 +241,7 @@ class BoronChange(Action):
 
     kind: Literal["boron"] = "boron"
     label: ClassVar[str] = "Borate or dilute"
+    requires: ClassVar[dict[str, Any]] = {"soluble_boron": True}
     target: Boron
     rate: BoronRate
 
@@ -422,6 +437,7 @@ class SteamLineBreak(_PlantAction):
 
     kind: Literal["steam_line_break"] = "steam_line_break"
     label: ClassVar[str] = "Steam-line break"
+    requires: ClassVar[dict[str, Any]] = {"steam_generator": "horizontal"}
     operator: ClassVar[bool] = False
     sg: int = Field(ge=1, le=8)
     area: Area
@@ -537,6 +553,7 @@ class FeedAndBleed(_PlantAction):
 
     kind: Literal["feed_and_bleed"] = "feed_and_bleed"
     label: ClassVar[str] = "Feed and bleed (make-up at a concentration)"
+    requires: ClassVar[dict[str, Any]] = {"soluble_boron": True}
     flow: MakeupFlow
     boron: BoronConcentration = 0.0
 

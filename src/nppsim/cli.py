@@ -44,6 +44,12 @@ _LAZY: dict[str, tuple[str, str, str]] = {
         "serve",
         "Serve the control room (a live plant in the browser) on a local port.",
     ),
+    "site": (
+        "nppsim.sites.cli",
+        "site_app",
+        "Sites: every unit of a plant on one clock, with site events and site totals "
+        "('nppsim site run hormoz loss-of-offsite-power').",
+    ),
     "study": (
         "nppsim.studies.cli",
         "study_app",
@@ -133,12 +139,19 @@ def _fmt_duration(s: float) -> str:
 
 
 @app.command("scenarios")
-def scenarios_cmd() -> None:
-    """List the built-in scenarios, one line each."""
+def scenarios_cmd(
+    design: str | None = typer.Option(
+        None, "--design", help="list the scenarios that apply to this design (name or TOML)"
+    ),
+) -> None:
+    """List the built-in scenarios, one line each (with --design: those that apply to it)."""
     from rich.table import Table
 
     from nppsim.scenarios import list_scenarios
 
+    if design is not None:
+        _scenarios_for_design(design)
+        return
     table = Table(show_header=True, header_style="bold")
     table.add_column("scenario", no_wrap=True)
     table.add_column("duration", justify="right")
@@ -147,6 +160,31 @@ def scenarios_cmd() -> None:
     for sc in list_scenarios():
         table.add_row(sc.name, _fmt_duration(sc.duration), sc.scenario.design, sc.scenario.title)
     _console().print(table)
+
+
+def _scenarios_for_design(design: str) -> None:
+    """``nppsim scenarios --design NAME``: which built-in scenarios apply, and why not."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from nppsim.designs import load_design
+    from nppsim.scenarios import applies_to, list_scenarios
+
+    d = load_design(design)
+    table = Table(show_header=True, header_style="bold", title=f"scenarios for {d.name}")
+    table.add_column("scenario", no_wrap=True)
+    table.add_column("duration", justify="right")
+    table.add_column("applies")
+    table.add_column("what happens / why not", overflow="fold")
+    for sc in list_scenarios():
+        why = applies_to(sc, d)
+        if why:
+            table.add_row(sc.name, _fmt_duration(sc.duration), "no", escape("; ".join(why)))
+        else:
+            table.add_row(sc.name, _fmt_duration(sc.duration), "yes", escape(sc.scenario.title))
+    console = _console()
+    console.print(table)
+    console.print(f"run one with: nppsim run SCENARIO --design {d.name}")
 
 
 @designs_app.callback()
@@ -271,8 +309,14 @@ def run_cmd(
     overwrite: bool = typer.Option(
         False, "--overwrite", help="replace the results of an earlier run in --out"
     ),
+    design: str | None = typer.Option(
+        None, "--design", help="run on this design instead of the scenario's (name or TOML)"
+    ),
 ) -> None:
     """Run a scenario; write timeseries.parquet, run.json and overview.png.
+
+    With ``--design`` the scenario runs on another design where it applies (``nppsim scenarios
+    --design NAME``) and is refused with the reason where it does not.
 
     Ctrl-C (or SIGTERM) stops the run and writes what was computed (status interrupted, exit
     130); a run that leaves the model's validity range stops there (status stopped, exit 1).
@@ -285,6 +329,10 @@ def run_cmd(
     if out is not None:
         check_output_dir(out, "--out", RUN_FILES, overwrite, "a run")
     sc = load_scenario(scenario)
+    if design is not None:
+        from nppsim.scenarios import for_design
+
+        sc = for_design(sc, design)
     if out is None:
         from datetime import datetime
 

@@ -429,7 +429,13 @@ def _plant_steam_pressure(ax: Any, t: Any, df: pd.DataFrame) -> None:
 
 def _plant_levels(ax: Any, t: Any, df: pd.DataFrame) -> None:
     ax.plot(t, df["level_pressurizer_m"], color="k", label="pressurizer")
-    _per_sg(ax, t, df, "level_sg{}_m", 1.0, "level", ls="--")
+    if "level_sg1_m" in df:
+        _per_sg(ax, t, df, "level_sg{}_m", 1.0, "level", ls="--")
+    elif "temp_steam_k" in df:  # once-through steam generators: no level, superheated steam
+        a2 = ax.twinx()
+        a2.plot(t, df["temp_steam_k"] - 273.15, color="tab:red", ls="--", label="steam temperature")
+        a2.set_ylabel("steam [°C] (dashed)", color="tab:red")
+        _min_span(a2, 1.0)
     ax.set_ylabel("level [m]")
     _min_span(ax, 0.1)
 

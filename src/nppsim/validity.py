@@ -94,7 +94,14 @@ def check_design(design: Design, kind: str, power: float = 1.0) -> None:
 
     ps = plant_sections(design)
     pr = ps.primary
-    p_plant = ps.control.pressurizer.pressure_setpoint.si
+    # a gas pressurizer (integral layout) has no pressure setpoint: its nominal pressure is the
+    # design's coolant pressure (the gas inventory is set from it)
+    pzc = ps.control.pressurizer
+    p_plant = (
+        pzc.pressure_setpoint.si
+        if hasattr(pzc, "pressure_setpoint")
+        else design.coolant.pressure.si
+    )
     t_sat_plant = float(water.saturation_temperature(p_plant))
     h_f_plant = float(water.saturated_liquid_enthalpy(p_plant))
     sg_p = ps.steam_generators.steam_pressure.si

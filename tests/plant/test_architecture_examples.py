@@ -53,7 +53,7 @@ def test_cooler_example_declares_consistently_up_to_kernel_registration(v446, tm
         "core.rod_demand": "rods.demand",
         "core.boron_rate": "boron.rate",
     }
-    with pytest.raises(NetworkError, match="kind code 40 unknown to the kernel"):
+    with pytest.raises(NetworkError, match="kind code 90 unknown to the kernel"):
         Network([*fresh, cooler], conn)
     # every field of the example's record was declared (else the builder stops earlier)
     assert set(cooler.declared.record) == set(ns["F"].__members__)

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from scenario_runs import run
 
+from nppsim.plant.components.pressurizer import SURGE_BLEND
+
 PLANT_SCENARIOS = [
     "steady-state",
     "load-follow",
@@ -54,56 +56,85 @@ def _check_conservation(r):
     )
 
 
-# The fastest a concentration can physically change in these scenarios: the emergency boron
-# injection's 5 kg/s of 7000 ppm concentrate reaches the core mixed into about 1.3 t/s of loop
-# flow per loop (0.1 ppm/s averaged; a few ppm/s at the front), a full-capacity feed and bleed
-# of clean water changes the circuit by 0.05 ppm/s. A step (the old scheduled jump of 283 ppm)
-# is thousands of ppm/s between two recorded rows.
+# The fastest the core's concentration can physically change in these scenarios: the emergency
+# boron injection's 5 kg/s of 7000 ppm concentrate reaches the core mixed into about 1.3 t/s of
+# loop flow per loop (0.1 ppm/s averaged; a few ppm/s at the front), a full-capacity feed and
+# bleed of clean water changes the circuit by 0.05 ppm/s. A step (the old scheduled jump of 283
+# ppm) is thousands of ppm/s between two recorded rows.
 BORON_RATE_MAX = 2.0  # [ppm/s]
 
 
-# The pressurizer's water also concentrates its boron when it flashes (the steam carries none)
-# and dilutes it when steam condenses into it: the fraction of the liquid that flashes per kelvin
-# of saturation temperature is (dh_f/dT_sat)/h_fg (IF97, CoolProp), so a fast depressurization
-# (a steam-line break) moves the pressurizer's boron by c (dh_f/dT)/h_fg |dT_sat/dt| on top.
-_P_FLASH = np.linspace(5e6, 20e6, 61)
+def _pzr_liquid_mass_min(r) -> np.ndarray:
+    """A lower bound of the pressurizer's liquid [kg] at every row: the liquid volume under the
+    recorded level (the design's vessel) times the saturated liquid's density at the recorded
+    pressure (subcooled liquid is denser)."""
+    from nppsim.designs.plant_sections import plant_sections
+    from nppsim.physics import pressurizer as pzr
+    from nppsim.physics.water import saturated_liquid_density
+
+    pp = plant_sections(r.scenario.design_obj()).pressurizer
+    df = r.timeseries
+    v_l = np.array(
+        [
+            pzr.liquid_volume_vessel(lv, pp.inner_diameter.si, pp.head_depth.si, pp.total_volume.si)
+            for lv in df["level_pressurizer_m"]
+        ]
+    )
+    return v_l * saturated_liquid_density(df["pressure_primary_pa"].to_numpy())
 
 
-def _flash_fraction_per_kelvin(p: np.ndarray) -> np.ndarray:
-    import CoolProp.CoolProp as CP
+def _pzr_boron_rate_bound(r) -> np.ndarray:
+    """The fastest the pressurizer liquid's concentration C can change [ppm/s] at every row, from
+    its flows and water at that moment. Boron enters the liquid only with water (insurge W > 0,
+    spray) and never leaves with steam (boric acid is hardly volatile), so
+    m_l dC/dt = W_in (C_in - C) + spray (C_sp - C) - C (phase change), and
+    |dC/dt| <= [(W_in + spray) dC_max + C (flashing + condensation + rain-out)] / m_l,
+    with dC_max the spread of the concentrations of the run (core and pressurizer). Flashing in a
+    fast depressurisation concentrates the liquid (0.1 MPa/s flashes 0.4 %/s of it near 14 MPa:
+    2.5 ppm/s at 700 ppm in the steam-line break); the condensing steam dilutes it."""
+    df = r.timeseries
+    c = df["boron_pzr_ppm"].to_numpy()
+    both = np.concatenate([c, df["boron_ppm"].to_numpy()])
+    spread = both.max() - both.min()
+    # the insurge at the hot leg's concentration, blended smoothly into the outsurge over
+    # SURGE_BLEND (the model's switch, so a small outsurge still carries some hot-leg water)
+    surge = df["flow_surge_kg_s"].to_numpy()
+    hot = 0.5 * (1.0 + np.tanh(surge / SURGE_BLEND))
+    inflow = np.abs(surge) * hot + df["flow_spray_kg_s"].to_numpy()
+    phase = sum(
+        np.abs(df[f"flow_pzr_{k}_kg_s"].to_numpy())
+        for k in ("flashing", "rainout", "interface", "wall_condensation", "spray_condensation")
+    )
+    return (inflow * spread + c * phase) / _pzr_liquid_mass_min(r)
 
-    out = []
-    for pp in _P_FLASH:
-        t0, t1 = (
-            CP.PropsSI("T", "P", pp, "Q", 0, "Water"),
-            CP.PropsSI("T", "P", pp * 1.001, "Q", 0, "Water"),
-        )
-        h0, h1 = (
-            CP.PropsSI("H", "P", pp, "Q", 0, "Water"),
-            CP.PropsSI("H", "P", pp * 1.001, "Q", 0, "Water"),
-        )
-        out.append((h1 - h0) / (t1 - t0) / (CP.PropsSI("H", "P", pp, "Q", 1, "Water") - h0))
-    return np.interp(p, _P_FLASH, out)
+
+# The integrator's error allowance on a concentration in one step (relative tolerance 1e-6),
+# with a factor of 10: changes this small are numerical, not physical.
+BORON_STEP_NOISE = 1e-5  # [1, of the concentration]
 
 
 def _check_boron_continuous(r):
-    """Boron changes at a bounded rate between every pair of recorded rows, trips included."""
+    """Boron changes at a bounded rate between every pair of recorded rows, trips included: the
+    core's at most :data:`BORON_RATE_MAX`, the pressurizer's no faster than its flows at the two
+    rows allow (:func:`_pzr_boron_rate_bound`, with a factor 1.5 for the flows' change within
+    the interval), each plus the integrator's noise. A step is a finite change over a vanishing
+    interval (two rows at one time, where an event fires) and fails both."""
     df = r.timeseries
     t = df["time_s"].to_numpy()
     dt = np.diff(t)
-    ok = dt > 0
-    for col in ("boron_ppm", "boron_pzr_ppm"):
+    bound = _pzr_boron_rate_bound(r)
+    limits = {
+        "boron_ppm": np.full(len(dt), BORON_RATE_MAX),
+        "boron_pzr_ppm": 1.5 * np.maximum(bound[:-1], bound[1:]),
+    }
+    for col, limit in limits.items():
         c = df[col].to_numpy()
-        rate = np.abs(np.diff(c))[ok] / dt[ok]
-        limit = np.full_like(rate, BORON_RATE_MAX)
-        if col == "boron_pzr_ppm":
-            t_sat = df["temp_saturation_pzr_k"].to_numpy()
-            p = df["pressure_primary_pa"].to_numpy()[1:][ok]
-            flash = np.abs(np.diff(t_sat))[ok] / dt[ok] * _flash_fraction_per_kelvin(p)
-            limit += np.maximum(c[1:], c[:-1])[ok] * flash
-        worst = int(np.argmax(rate - limit))
-        assert rate[worst] <= limit[worst], (
-            f"{col} changes at {rate[worst]:.3g} ppm/s (limit {limit[worst]:.3g} ppm/s)"
+        change = np.abs(np.diff(c))
+        allowed = limit * dt + BORON_STEP_NOISE * np.maximum(c[:-1], c[1:])
+        worst = np.argmax(change - allowed)
+        assert change[worst] <= allowed[worst], (
+            f"{col} changes by {change[worst]:.3g} ppm in {dt[worst]:.3g} s at "
+            f"{t[worst]:.1f} s (bound {limit[worst]:.3g} ppm/s)"
         )
 
 
@@ -269,15 +300,25 @@ def test_boron_dilution():
     assert trips(r) == ["high_flux"]
     assert df["power_thermal_w"].max() > 1.05 * 3000e6
     assert df["temp_fuel_max_k"].iloc[-1] < 700.0
-    b = df["boron_ppm"]
-    assert b.iloc[-1] < at(df, "boron_ppm", 400) - 100.0  # diluted on through the trip
-    # monotone while the reactor is at power: PZ-1 (power above the allowed) drives the groups in
-    # and delays the trip (issue 8); after the trip the shrink draws the pressurizer's water,
-    # less diluted than the loops, back into the circuit, so the loop boron may rise a little
+    b = df["boron_ppm"].to_numpy()
+    t = df["time_s"].to_numpy()
+    assert b[-1] < at(df, "boron_ppm", 400) - 100.0  # diluted on through the trip
+    # monotone, but for the pressurizer's outsurge after the trip: the coolant shrinks and the
+    # pressurizer, out of the circulation, sends its water, 13-30 ppm richer than the diluted
+    # loops, through the hot leg into the circulation. The core's boron may rise for the time
+    # that water takes to pass (a minute at most), by no more than that water brings when mixed
+    # into the primary: sum of outsurge x (C_pzr - C_core) over the primary water.
     trip = next(e["time_s"] for e in r.events if e["kind"] == "trip")
-    t_s = df["time_s"].to_numpy()
-    assert np.all(np.diff(b.to_numpy()[(t_s > 100) & (t_s < trip)]) <= 1e-6)  # monotone
-    assert b.iloc[-1] < b[t_s < trip].iloc[-1]  # and diluted further after it
+    rise = np.diff(b) > 1e-6
+    late = t[1:] > 100.0
+    assert not np.any(rise & late & ~((t[1:] > trip) & (t[1:] < trip + 60.0)))
+    win = (t >= trip) & (t <= trip + 60.0)
+    out = np.maximum(-df["flow_surge_kg_s"].to_numpy(), 0.0)
+    excess = np.maximum(df["boron_pzr_ppm"].to_numpy() - b, 0.0)
+    brought = np.trapezoid((out * excess)[win], t[win]) / df["mass_primary_kg"].iloc[0]
+    b_win = b[win]
+    largest_rise = np.max(b_win - np.minimum.accumulate(b_win))
+    assert 0.0 < largest_rise <= brought
     assert df["flow_boron_feed_kg_s"].iloc[-1] == pytest.approx(60 / 3.6, rel=1e-9)
     trip = next(e["time_s"] for e in r.events if e["kind"] == "trip")
     after = df[df["time_s"] > trip + 10.0]
@@ -302,18 +343,22 @@ def test_station_blackout():
     assert trips(r) == ["pumps_lost"]
     names = {e["name"] for e in r.events}
     assert "diesels_ready" not in names and not any(n.startswith("diesel_load") for n in names)
+    # no emergency feedwater without the diesels: after the pumps' power is lost the feed
+    # capacity is zero; what is left is the feed valves' first-order lag running down from the
+    # main feed flow (1640 kg/s, time constant 5 s: 0.008 kg/s after 60 s), which never rises
+    # and adds under 1 kg after 120 s, where the emergency feed would bring 167 kg/s
+    assert df["supply_efw"].iloc[-1] < 0.5
     late = df[df["time_s"] > 120]
-    assert late["flow_emergency_feed_kg_s"].max() == 0.0
-    # the main feed flow dies with the feed pumps through the valves' 5 s lag (e^-24 by 180 s)
-    assert df[df["time_s"] > 180]["flow_feed_kg_s"].max() < 1e-6
+    feed = late["flow_feed_kg_s"].to_numpy()
+    assert np.all(np.diff(feed) <= 1e-6)  # never rises (but for the integrator's noise)
+    assert np.trapezoid(np.maximum(feed, 0.0), late["time_s"]) < 1.0
+    assert abs(feed[-1]) < 1e-6
     assert late["flow_makeup_kg_s"].max() < 1e-9
-    # the heaters lose their supply at 60 s: the power they give the water dies as their thermal
-    # lag (30 s), from what they gave at that instant
-    tau = 30.0
-    p0 = at(df, "power_heaters_w", 60.0)
-    bound = p0 * np.exp(-(late["time_s"] - 60.0) / tau) * (1 + 1e-3) + 1.0
-    assert (late["power_heaters_w"] <= bound).all()
-    assert df["power_heaters_w"].iloc[-1] < 1.0
+    # the heaters lose their supply at 60 s; the heat stored in their elements still reaches the
+    # water with their time constant (30 s: 8 kW of the 60 kW at 120 s), never rising
+    assert df["supply_heaters"].iloc[-1] < 0.5
+    assert np.all(np.diff(late["power_heaters_w"].to_numpy()) <= 1e-3)
+    assert df.loc[df["time_s"] > 300, "power_heaters_w"].max() < 1e3
     assert df["flow_bru_a_kg_s"].max() > 10.0  # decay heat to the atmosphere
     flow = df["flow_vessel_kg_s"]
     assert 0.01 < flow.iloc[-1] / flow.iloc[0] < 0.10  # natural circulation

@@ -229,5 +229,7 @@ def test_topology_tolerates_fewer_sections(v446):
     assert t["steam"] is None and t["turbine"] is None and t["generator"] is None
     nothing = v446.model_copy(update={"primary": None, "turbine": None})
     assert topology(nothing, "plant")["loops"] == []
+    # a design with ratings only has no banks; the RITM-200N (dynamic since issue 9) has its own
+    assert topology(load_design("ir360"), "core")["reactor"]["banks"] == []
     ritm = load_design("ritm200n")
-    assert topology(ritm, "core")["reactor"]["banks"] == []
+    assert [b["name"] for b in topology(ritm, "core")["reactor"]["banks"]] == ["AR", "KG", "AZ"]

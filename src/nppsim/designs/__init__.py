@@ -14,10 +14,28 @@ engineering knowledge not read in a source, ``E`` an estimate made for nppsim. `
 Both levels read the same file: the programme model needs only ``[design]`` and ``[rating]``; the
 plant model also needs ``[core]``, ``[kinetics]``, ``[reactivity]``, ``[rods]``, ``[poisons]`` and
 ``[decay_heat]``.
+
+**Inheritance.** A design may take another's values by reference (one value, one place)::
+
+    [design]
+    name = "vver1000-v528"
+    inherits = "vver1000-v446"      # a built-in name, or a path relative to this file
+
+Every table of the parent is merged into the child's, field by field: a quantity the child gives
+replaces the parent's whole (value, unit, source, confidence, note); a sub-table is merged again
+field by field; an array of named tables (``[[rods.banks]]``, ``[[protection.trips]]``) is merged
+item by item by ``name`` (an item the child names is merged over the parent's item of that name,
+new names are appended); any other array given by the child (a list quantity, a list of
+strings) replaces the parent's. Of ``[design]`` only ``sources`` is inherited (merged);
+the name, title, type, description and reference units are the child's own. A parent may itself
+inherit (chains are followed; a cycle is an error naming the files). :attr:`Design.inherited` maps
+each inherited value's dotted path to the design that defines it, so ``nppsim designs show`` can
+say where every value comes from. See :func:`resolve_inheritance`.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -25,7 +43,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from nppsim.errors import InputError
 from nppsim.units import is_known, to_si
@@ -120,6 +147,8 @@ class DesignInfo(_Section):
     description: str = ""
     reference_units: list[str] = []
     sources: dict[str, str] = {}
+    #: the parent design (a built-in name or a path), whose values this one takes by reference
+    inherits: str | None = None
 
 
 class Rating(_Section):
@@ -246,8 +275,10 @@ class CoreControl(_Section):
     rod_pressure_gain: Q(0.0, 1e-5, "1/Pa") | None = None
     # plant control sub-tables ([control.pressurizer] ...), optional: a core-only design has none;
     # defined in nppsim.designs.plant_sections (resolved at the end of this module)
-    pressurizer: PressurizerControl | None = None
-    steam_generators: SteamGeneratorControl | None = None
+    # (an integral plant's gas pressurizer and once-through steam generators have their own,
+    # nppsim.designs.integral_sections)
+    pressurizer: PressurizerControl | GasPressurizerControl | None = None
+    steam_generators: SteamGeneratorControl | OnceThroughFeedControl | None = None
     turbine: TurbineControl | None = None
     steam_dump: SteamDumpControl | None = None
     arm: ArmControl | None = None
@@ -363,13 +394,13 @@ class Design(_Section):
     control: CoreControl | None = None
     # a design with plant data carries the plant's protection table (PlantProtection, which has the
     # core's high_flux and short_period too); a core-only design the core's Protection
-    protection: Protection | PlantProtection | None = None
+    protection: Protection | PlantProtection | IntegralProtection | None = None
     # plant sections (validated as a whole, with the checks across sections, by
     # nppsim.designs.plant_sections.load_plant_sections)
     primary: Primary | None = None
     pumps: Pumps | None = None
-    pressurizer: Pressurizer | None = None
-    steam_generators: SteamGenerators | None = None
+    pressurizer: PressurizerKind | None = None
+    steam_generators: SteamGeneratorKind | None = None
     turbine: Turbine | None = None
     emergency_feedwater: EmergencyFeedwater | None = None
     # emergency power and emergency core cooling (plant, primary side)
@@ -378,7 +409,11 @@ class Design(_Section):
     poisons: Poisons | None = None
     decay_heat: DecayHeat | None = None
     cycle: Cycle | None = None
+    # passive safety systems (nppsim.designs.passive_sections), where the design has them
+    passive_safety: PassiveSafety | None = None
     path: str = ""
+    #: dotted paths of the values taken from a parent design, with the design defining each
+    inherited: dict[str, str] = {}
 
     @property
     def name(self) -> str:
@@ -407,11 +442,12 @@ class Design(_Section):
         Design
             The new, validated design.
         """
-        data = self.model_dump(exclude={"path"}, exclude_none=True)
+        data = self.model_dump(exclude={"path", "inherited"}, exclude_none=True)
         for path, value in overrides.items():
             _set_path(data, path, value, file)
         out = parse_design(data, file or self.path or None)
-        return out.model_copy(update={"path": self.path})
+        kept = {k: v for k, v in self.inherited.items() if k not in overrides}
+        return out.model_copy(update={"path": self.path, "inherited": kept})
 
     def at_cycle(self, name: str | None, file: str | None = None, field: str = "cycle") -> Design:
         """This design with its core at the cycle state ``name`` (``[cycle]``): the state's
@@ -581,15 +617,201 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(path, "<toml>", "malformed TOML", str(e)) from None
 
 
-def parse_design(data: dict[str, Any], file: Path | str | None = None) -> Design:
-    """Validate a design from a dict (as read from TOML)."""
+def parse_design(
+    data: dict[str, Any],
+    file: Path | str | None = None,
+    inherited: dict[str, str] | None = None,
+) -> Design:
+    """Validate a design from a dict (as read from TOML, inheritance already resolved).
+
+    ``inherited`` (from :func:`resolve_inheritance`) maps the dotted paths of values taken from
+    a parent to the design defining them; an error in such a value says so.
+    """
+    inherited = inherited or {}
     try:
-        design = Design.model_validate({**data, "path": str(file or "")})
+        design = Design.model_validate(
+            {**data, "path": str(file or ""), "inherited": dict(inherited)}
+        )
     except ValidationError as e:
         field, value, msg = format_validation_error(e)
-        raise InputError(file, field, value, msg) from None
-    check_bounds(design, "", file)
+        field = _TAGS.sub("", field)  # the tagged unions' tags are not fields of the file
+        raise InputError(file, field, value, msg + _origin_note(field, inherited)) from None
+    try:
+        check_bounds(design, "", file)
+    except InputError as e:
+        raise InputError(
+            e.file, e.field, e.value, e.allowed + _origin_note(e.field, inherited)
+        ) from None
     return design
+
+
+_TAGS = re.compile(
+    r"(?<=^pressurizer)\.(steam|gas)|(?<=^steam_generators)\.(horizontal|once_through)"
+)
+
+
+def _origin_note(field: str, inherited: dict[str, str]) -> str:
+    """`` (inherited from X)`` if ``field`` (or a value below it) came from a parent design."""
+    hits = {v for k, v in inherited.items() if k == field or k.startswith(field + ".")}
+    hits |= {v for k, v in inherited.items() if field.startswith(k + ".")}
+    return f" (value inherited from {', '.join(sorted(hits))})" if hits else ""
+
+
+#: keys of ``[design]`` that a derived design never inherits (it must give its own)
+_OWN_INFO_KEYS = ("name", "title", "reactor_type", "description", "reference_units", "inherits")
+
+
+def _is_quantity(v: Any) -> bool:
+    return isinstance(v, dict) and "value" in v
+
+
+def _merge(
+    parent: dict[str, Any],
+    child: dict[str, Any],
+    prefix: str,
+    origin: dict[str, str],
+    parent_name: str,
+    parent_origin: dict[str, str],
+) -> dict[str, Any]:
+    """Child over parent, field by field (see the module docstring); records origins."""
+    out: dict[str, Any] = {}
+    for key in list(parent) + [k for k in child if k not in parent]:
+        path = f"{prefix}.{key}" if prefix else key
+        if key in child:
+            c = child[key]
+            p = parent.get(key)
+            if (
+                isinstance(c, dict)
+                and isinstance(p, dict)
+                and not _is_quantity(c)
+                and not _is_quantity(p)
+            ):
+                out[key] = _merge(p, c, path, origin, parent_name, parent_origin)
+            elif _named_items(c) and _named_items(p):
+                out[key] = _merge_named(p, c, path, origin, parent_name, parent_origin)
+            else:
+                out[key] = c
+            continue
+        out[key] = parent[key]
+        _record_origin(parent[key], path, origin, parent_name, parent_origin)
+    return out
+
+
+def _named_items(v: Any) -> bool:
+    return (
+        isinstance(v, list)
+        and bool(v)
+        and all(isinstance(x, dict) and isinstance(x.get("name"), str) for x in v)
+    )
+
+
+def _merge_named(
+    parent: list[dict[str, Any]],
+    child: list[dict[str, Any]],
+    prefix: str,
+    origin: dict[str, str],
+    parent_name: str,
+    parent_origin: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Arrays of named tables (``[[rods.banks]]``, ``[[protection.trips]]``): merged item by item
+    by ``name`` (the child's item merged over the parent's of the same name, new names appended
+    in the child's order); the parent's order is kept."""
+    by_name = {x["name"]: x for x in child}
+    out = []
+    for item in parent:
+        path = f"{prefix}[{item['name']}]"
+        if item["name"] in by_name:
+            out.append(
+                _merge(item, by_name.pop(item["name"]), path, origin, parent_name, parent_origin)
+            )
+        else:
+            out.append(item)
+            _record_origin(item, path, origin, parent_name, parent_origin)
+    out.extend(x for x in child if x["name"] in by_name)
+    return out
+
+
+def _record_origin(
+    value: Any, path: str, origin: dict[str, str], parent_name: str, parent_origin: dict[str, str]
+) -> None:
+    if isinstance(value, dict) and not _is_quantity(value):
+        for k, v in value.items():
+            _record_origin(v, f"{path}.{k}", origin, parent_name, parent_origin)
+        return
+    if _named_items(value):
+        for item in value:
+            _record_origin(item, f"{path}[{item['name']}]", origin, parent_name, parent_origin)
+        return
+    origin[path] = parent_origin.get(path, parent_name)
+
+
+def _parent_path(ref: Any, file: Path | str | None) -> Path:
+    if not isinstance(ref, str) or not ref.strip():
+        raise InputError(file, "design.inherits", ref, "a design name or a design file path")
+    if ref in list_designs():
+        return _builtin_dir() / f"{ref}.toml"
+    path = Path(ref)
+    if not path.is_absolute() and file is not None:
+        path = Path(file).parent / path
+    if path.suffix == ".toml" and path.exists():
+        return path
+    raise InputError(
+        file,
+        "design.inherits",
+        ref,
+        f"unknown parent design; built-in designs: {', '.join(list_designs())}, or a .toml path",
+    )
+
+
+def resolve_inheritance(
+    data: dict[str, Any], file: Path | str | None = None, _chain: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A design's data with its parent's values merged in, and where each inherited value is from.
+
+    Parameters
+    ----------
+    data : dict
+        The design as read from TOML.
+    file : path, optional
+        Its file (for error messages and relative parent paths).
+
+    Returns
+    -------
+    (dict, dict)
+        The merged data, and the dotted paths of the inherited values mapped to the name of the
+        design that defines each.
+
+    Raises
+    ------
+    InputError
+        An unknown parent, a cycle, or a derived design without its own name and title (naming
+        the child file).
+    """
+    info = data.get("design")
+    if not isinstance(info, dict) or info.get("inherits") is None:
+        return data, {}
+    ref = info["inherits"]
+    parent_file = _parent_path(ref, file)
+    key = str(Path(parent_file).resolve())
+    chain = (*_chain, str(Path(file).resolve()) if file is not None else "<memory>")
+    if key in chain:
+        names = " -> ".join(Path(c).stem for c in (*chain, key))
+        raise InputError(file, "design.inherits", ref, f"inheritance cycle: {names}")
+    for own in ("name", "title"):
+        if own not in info:
+            raise InputError(
+                file, f"design.{own}", "<missing>", "a derived design gives its own name and title"
+            )
+    parent_raw = read_toml(parent_file)
+    parent, parent_origin = resolve_inheritance(parent_raw, parent_file, chain)
+    parent_name = str(parent.get("design", {}).get("name", Path(parent_file).stem))
+    p_info = dict(parent.get("design", {}))
+    p_info = {k: v for k, v in p_info.items() if k not in _OWN_INFO_KEYS}
+    parent = {**parent, "design": p_info}
+    origin: dict[str, str] = {}
+    merged = _merge(parent, data, "", origin, parent_name, parent_origin)
+    origin = {k: v for k, v in origin.items() if not k.startswith("design.")}
+    return merged, origin
 
 
 def _builtin_dir() -> Path:
@@ -602,10 +824,14 @@ def list_designs() -> list[str]:
     return sorted(p.stem for p in _builtin_dir().glob("*.toml") if "." not in p.stem)
 
 
+def _load_file(path: Path) -> Design:
+    data, inherited = resolve_inheritance(read_toml(path), path)
+    return parse_design(data, path, inherited)
+
+
 @cache
 def _load_builtin(name: str) -> Design:
-    path = _builtin_dir() / f"{name}.toml"
-    return parse_design(read_toml(path), path)
+    return _load_file(_builtin_dir() / f"{name}.toml")
 
 
 def load_design(name_or_path: str | Path) -> Design:
@@ -617,11 +843,19 @@ def load_design(name_or_path: str | Path) -> Design:
         return _load_builtin(text)
     path = input_file(text, "design", ".toml", list_designs())
     assert path is not None  # a built-in name returned above
-    return parse_design(read_toml(path), path)
+    return _load_file(path)
 
 
 # The plant sections are defined in their own module, which builds on the types above; resolve the
 # forward references of CoreControl and Design to them now.
+from nppsim.designs.integral_sections import (  # noqa: E402
+    GasPressurizer,
+    GasPressurizerControl,
+    IntegralProtection,
+    OnceThroughFeedControl,
+    OnceThroughSteamGenerators,
+)
+from nppsim.designs.passive_sections import PassiveSafety  # noqa: E402
 from nppsim.designs.plant_sections import (  # noqa: E402
     ArmControl,
     BoronSystem,
@@ -640,6 +874,26 @@ from nppsim.designs.plant_sections import (  # noqa: E402
     Turbine,
     TurbineControl,
 )
+
+
+def _kind(default: str) -> Any:
+    def tag(v: Any) -> str:
+        return str(v.get("type", default) if isinstance(v, dict) else getattr(v, "type", default))
+
+    return tag
+
+
+#: a steam generator section: horizontal (the default) or once-through, told apart by ``type``
+SteamGeneratorKind = Annotated[
+    Annotated[SteamGenerators, Tag("horizontal")]
+    | Annotated[OnceThroughSteamGenerators, Tag("once_through")],
+    Discriminator(_kind("horizontal")),
+]
+#: a pressurizer section: steam (the default) or gas, told apart by ``type``
+PressurizerKind = Annotated[
+    Annotated[Pressurizer, Tag("steam")] | Annotated[GasPressurizer, Tag("gas")],
+    Discriminator(_kind("steam")),
+]
 
 CoreControl.model_rebuild()
 Design.model_rebuild()

@@ -84,6 +84,9 @@ class Primary(_Section):
     # topology: where the pressurizer's surge line, the spray line and the make-up and let-down
     # lines connect (loop numbers, 1-based)
     surge_line_loop: int = Field(ge=1, le=8)
+    # "loop": loops of piping outside the vessel; "integral": steam generators and pumps inside
+    # the vessel, one flow path per steam generator (nppsim.designs.integral_sections)
+    layout: Literal["loop", "integral"] = "loop"
     spray_loop: int = Field(ge=1, le=8)
     makeup_loop: int = Field(ge=1, le=8)
 
@@ -98,7 +101,7 @@ class Pumps(_Section):
     rated_speed: Q(10.0, 400.0, "rad/s")
     synchronous_speed: Q(10.0, 400.0, "rad/s")
     efficiency: Q(0.3, 0.95, "1")
-    inertia: Q(10.0, 1e5, "kg m2")
+    inertia: Q(0.1, 1e5, "kg m2")  # canned pumps have no flywheel
     head_shutoff: Q(1.0, 2.0, "1")
     head_locked_forward: Q(0.0, 3.0, "1")
     head_locked_reverse: Q(0.0, 10.0, "1")
@@ -108,7 +111,8 @@ class Pumps(_Section):
     motor_rated_power: Q(1e5, 5e7, "W")
     motor_breakdown_ratio: Q(1.1, 4.0, "1")
     anti_reverse: bool = True
-    type: Literal["induction"] = "induction"
+    # "canned": a canned-motor pump, whose friction and motor losses heat the primary water
+    type: Literal["induction", "canned"] = "induction"
 
     @model_validator(mode="after")
     def _speeds(self) -> Pumps:
@@ -161,6 +165,7 @@ class Pressurizer(_Section):
     are measured from its inner bottom, the zero of the level gauge.
     """
 
+    type: Literal["steam"] = "steam"
     model: Literal["two_region", "equilibrium"] = "two_region"
     total_volume: Q(1.0, 200.0, "m3")
     inner_diameter: Q(0.5, 6.0, "m")
@@ -760,6 +765,10 @@ def plant_sections(design: Any) -> PlantSections:
     """The plant sections of a design object (in memory: overrides included), with the checks
     across sections. Raises :class:`InputError` naming the design file if a section is missing
     or inconsistent."""
+    if getattr(getattr(design, "primary", None), "layout", "loop") == "integral":
+        from nppsim.designs.integral_sections import integral_sections
+
+        return integral_sections(design)  # type: ignore[return-value]
     missing = [
         s
         for s in (
@@ -840,7 +849,9 @@ def load_plant_sections(path: Path | str) -> PlantSections:
     PlantSections
         The validated sections, values convertible to SI with ``.si``.
     """
-    data = read_toml(Path(path))
+    from nppsim.designs import resolve_inheritance
+
+    data, _ = resolve_inheritance(read_toml(Path(path)), path)
     names = set(PlantSections.model_fields) - {"path"}
     picked = {k: v for k, v in data.items() if k in names}
     if "control" in picked:

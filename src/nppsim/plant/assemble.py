@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from nppsim.designs import Design
 from nppsim.errors import InputError
+from nppsim.plant import passive
 from nppsim.plant.components import core as _core_mod
 from nppsim.plant.components.boron_control import MANUAL as BORON_MANUAL
 from nppsim.plant.components.boron_control import BoronControl
@@ -25,6 +26,9 @@ from nppsim.plant.components.rod_control import AUTO, MANUAL, RodControl
 from nppsim.plant.components.validity import Validity, core_rows, plant_rows
 from nppsim.plant.dynamics import CoreDesign, core_design
 from nppsim.plant.network import Network
+
+if TYPE_CHECKING:
+    from nppsim.plant.integral import IntegralData
 
 
 def core_trip_rows(design: Design | CoreDesign) -> list[TripRow]:
@@ -204,6 +208,12 @@ def core_steady_state(
 
 
 # -- the whole plant ---------------------------------------------------------------------------
+def is_integral(design: Design | CoreDesign) -> bool:
+    """Whether the design is an integral PWR (``[primary] layout = "integral"``)."""
+    pr = getattr(design, "primary", None)
+    return pr is not None and getattr(pr, "layout", "loop") == "integral"
+
+
 def _resolve(design: Design | CoreDesign, ref: Any, file: str | None, where: str) -> float:
     """A table setpoint: a [protection] name, a dotted design path, "1/name", or a number."""
     from nppsim.designs import Quantity
@@ -413,6 +423,12 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     from nppsim.plant.components.pump import Pump
     from nppsim.plant.components.summary import Summary
 
+    if is_integral(design):  # the integral layout has its own assembly
+        from nppsim.plant.integral import integral_network
+
+        # the integral data carries what the plant model reads of PlantData (design, ps,
+        # n_loops, p_electric_rated, the steady state's numbers)
+        return cast("tuple[Network, PlantData]", integral_network(design))
     data = PlantData(design)
     design = data.design
     ps = data.ps
@@ -520,7 +536,20 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     comps.append(transport)
     eccs = emergency_cooling(data, nodes)
     comps.append(eccs)
-    comps.append(pressurizer(data, nodes, eccs))
+    # passive injection (HA-2), where the design has it: it enters with the make-up
+    mk = ps.primary.makeup_loop
+    ha2 = passive.second_stage_accumulators(
+        design,
+        node=(f"loop{mk}.h[cold]", f"loop{mk}.h_cold", f"loop{mk}.rho_cold", data.v_loop[-1]),
+        makeup="makeup.output",
+    )
+    if ha2 is not None:
+        comps.append(ha2)
+    comps.append(
+        pressurizer(
+            data, nodes, eccs, makeup="ha2.makeup_total" if ha2 is not None else "makeup.output"
+        )
+    )
     sg_data = np.zeros(sgm.N_DATA)
     sg_data[sgm.S_VOLUME] = data.geom.free_volume
     sg_data[sgm.S_BUNDLE_BOTTOM] = sgs.tube_bundle_bottom.si
@@ -562,6 +591,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
                 },
             )
         )
+    comps += passive.heat_removal_trains(design, nl)  # PHRS, where the design has it
     comps.append(
         ctl.Controller(
             "turbine_control",
@@ -736,6 +766,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
                 "eccs_energy": "eccs.energy_in",
                 "eccs_boron": "eccs.boron_in",
             },
+            passive=passive.balance_heats(comps),
         )
     )
     comps.append(Validity("validity", plant_rows(nl, ns, core.n_nodes)))
@@ -839,7 +870,7 @@ def electric_supply(ps: Any) -> Any:
     )
 
 
-def primary_nodes(design: Design, data: PlantData, core: Core) -> tuple[list[PrimaryNode], Any]:
+def primary_nodes(design: CoreDesign, data: PlantData, core: Core) -> tuple[list[PrimaryNode], Any]:
     """Every primary node in the closure's order (each loop's nodes, upper and lower plenum, the
     core's channel nodes) and the boron transport over them, wired from the same topology as the
     enthalpies (:mod:`nppsim.plant.components.boron_transport`)."""
@@ -905,6 +936,7 @@ def primary_nodes(design: Design, data: PlantData, core: Core) -> tuple[list[Pri
         bs.concentrate.si if bs else 0.0,
         bs.feed_max_flow.si if bs else 0.0,
         m_core * core.n_nodes,
+        v_core,
     ]
     transport = BoronTransport(
         bt,
@@ -913,6 +945,7 @@ def primary_nodes(design: Design, data: PlantData, core: Core) -> tuple[list[Pri
         core_source=conc("lower_plenum"),
         data=b_data,
         links={"rate": "boron.rate", "core_flow": "core.flow_channel", "core_boron": "core.boron"},
+        core_rho=[f"{core.name}.node_rho[{j}]" for j in range(core.n_nodes)],
     )
     return nodes, transport
 
@@ -1000,10 +1033,13 @@ PZR_MASS_FADE = 50.0  # [kg]
 PZR_TAU_VOLUME = 1.0  # [s]
 
 
-def pressurizer(data: PlantData, nodes: list[PrimaryNode], eccs: Any) -> Any:
+def pressurizer(
+    data: PlantData, nodes: list[PrimaryNode], eccs: Any, makeup: str = "makeup.output"
+) -> Any:
     """The pressurizer of the design (``[pressurizer]``, ``[control.pressurizer]``) on the
     primary nodes, with the make-up, spray and surge lines where ``[primary]`` connects them and
-    the emergency injections of ``eccs``."""
+    the emergency injections of ``eccs``; ``makeup`` is the flow signal of its make-up port (the
+    make-up controller's, or with the second-stage hydro-accumulators' injection)."""
     from nppsim.physics import pressurizer_nonequilibrium as ne
     from nppsim.plant.components import pressurizer as pz
 
@@ -1072,7 +1108,7 @@ def pressurizer(data: PlantData, nodes: list[PrimaryNode], eccs: Any) -> Any:
             "spray_dp": f"pump{sp}.dp",
             "surge_h": f"loop{su}.h_hot",
             "spray_h": f"loop{sp}.h_cold",
-            "makeup": "makeup.output",
+            "makeup": makeup,
             "makeup_h": f"loop{mk}.h_cold",
             "feed": "boron_transport.feed",
             "feed_boron": "boron_transport.feed_boron",
@@ -1105,18 +1141,23 @@ class _Props:
     """The kernel's water properties called from Python (so steady states match the kernel).
 
     Every look-up checks the table's status: a steady state never uses a value from outside the
-    tables or a coolant node that is not liquid (:class:`_TableError`).
+    tables or a coolant node that is not liquid (:class:`_TableError`). With ``any_phase`` (a
+    steam side: the once-through steam generators' secondary) liquid, boiling and steam states
+    are accepted, states outside the tables still refused.
     """
 
-    def __init__(self, net: Network) -> None:
+    def __init__(self, net: Network, any_phase: bool = False) -> None:
+        from nppsim.physics import water_table as wt
         from nppsim.plant import props
 
         self.net, self._props = net, props
+        self._ok = (wt.LIQUID, wt.VAPOUR, wt.TWO_PHASE) if any_phase else (wt.LIQUID,)
 
     def t_rho(self, press: float, h: float) -> tuple[float, float]:
-        """Temperature [K] and density [kg/m3] of liquid water at (press, h)."""
+        """Temperature [K] and density [kg/m3] of water at (press, h) (liquid unless
+        ``any_phase``)."""
         t, rho, _, status = self._props.node(self.net.p, self.net.ip, float(press), float(h))
-        if status != 0 or not (np.isfinite(t) and np.isfinite(rho)):
+        if status not in self._ok or not (np.isfinite(t) and np.isfinite(rho)):
             raise _TableError(float(press), float(h), int(status))
         return float(t), float(rho)
 
@@ -1235,6 +1276,23 @@ def _plant_steady_state(
     from nppsim.physics import steam_generator, turbine
     from nppsim.plant.components.circuit import GRAVITY
 
+    if is_integral(data.design):  # the integral layout has its own steady state
+        from nppsim.plant.integral import integral_steady_state
+
+        return integral_steady_state(
+            net,
+            cast("IntegralData", data),
+            power,
+            critical,
+            boron=boron,
+            rod_control=rod_control,
+            boron_control=boron_control,
+            pumps_off=pumps_off,
+            subcriticality=subcriticality,
+            pressure=pressure,
+            inlet_temperature=inlet_temperature,
+            file=file,
+        )
     ps, design = data.ps, data.design
     nl, ns = data.n_loops, data.n_sg_nodes
     core = net.component("core", Core)
@@ -1486,6 +1544,7 @@ def _plant_steady_state(
     d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL
     d[net.d_index(f"{rods.name}.pressure_setpoint")] = p_hdr
     d[net.d_index("boron.mode")] = 0.0 if boron_control == "auto" else BORON_MANUAL
+    passive.initial_state(net, y)
     core.make_critical(net, y, d, critical, file, rho=rho_level)
     uniform_boron(net, y)
     eccs = net.by_name["eccs"]

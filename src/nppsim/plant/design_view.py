@@ -61,6 +61,18 @@ class DesignView:
 
         ps = plant_sections(self.design)
         pr, sd = ps.protection, ps.control.steam_dump
+        if getattr(ps.primary, "layout", "loop") == "integral":
+            refused = {
+                "primary_pressure": "its gas pressurizer has no pressure controller",
+                "sg_level": "its once-through steam generators have no level",
+            }
+            if controller in refused:
+                raise InputError(
+                    self.design.path or None,
+                    "controller",
+                    controller,
+                    f"not on {self.design.name}: {refused[controller]}",
+                )
         if controller == "primary_pressure":
             return pr.low_primary_pressure.si, pr.high_primary_pressure.si, "Pa"
         if controller == "steam_pressure":

@@ -41,12 +41,16 @@ from nppsim.plant.components import core as _core
 from nppsim.plant.components import eccs as _eccs
 from nppsim.plant.components import electric as _electric
 from nppsim.plant.components import feedwater as _feed
+from nppsim.plant.components import gas_pressurizer as _gpz
 from nppsim.plant.components import loop as _loop
+from nppsim.plant.components import once_through_sg as _otsg
+from nppsim.plant.components import passive_heat_removal as _phrs
 from nppsim.plant.components import plenum as _plenum
 from nppsim.plant.components import pressurizer as _pzr
 from nppsim.plant.components import protection as _protection
 from nppsim.plant.components import pump as _pump
 from nppsim.plant.components import rod_control as _rods
+from nppsim.plant.components import second_stage_accumulators as _ha2
 from nppsim.plant.components import steam_generator as _sg
 from nppsim.plant.components import summary as _summary
 from nppsim.plant.components import turbine as _turbine
@@ -90,6 +94,10 @@ KINDS = {
     _feed.CODE: "feedwater",
     _summary.CODE: "summary",
     _balance.CODE: "balance",
+    _phrs.CODE: "passive_heat_removal",
+    _ha2.CODE: "second_stage_accumulators",
+    _otsg.CODE: "once_through_sg",
+    _gpz.CODE: "gas_pressurizer",
     _validity.CODE: "validity",
     _eccs.CODE: "eccs",
     _btrans.CODE: "boron_transport",
@@ -108,6 +116,10 @@ def _early_phase(t, y, p, ip, d, w):
             _sg.early(t, y, p, ip, d, w, r)
         elif code == _turbine.CODE:
             _turbine.early(t, y, p, ip, d, w, r)
+        elif code == _otsg.CODE:
+            _otsg.early(t, y, p, ip, d, w, r)
+        elif code == _gpz.CODE:
+            _gpz.early(t, y, p, ip, d, w, r)
 
 
 @njit
@@ -118,6 +130,8 @@ def _closure_phase(t, y, p, ip, d, w, dydt):
         r = ip[base + 2 * s + 1]
         if code == _pzr.CODE:
             _pzr.closure(t, y, p, ip, d, w, dydt, r)
+        elif code == _gpz.CODE:
+            _gpz.closure(t, y, p, ip, d, w, dydt, r)
 
 
 @njit
@@ -160,6 +174,14 @@ def _signals_phase(t, y, p, ip, d, w):
             _summary.signals(t, y, p, ip, d, w, r)
         elif code == _balance.CODE:
             _balance.signals(t, y, p, ip, d, w, r)
+        elif code == _phrs.CODE:
+            _phrs.signals(t, y, p, ip, d, w, r)
+        elif code == _ha2.CODE:
+            _ha2.signals(t, y, p, ip, d, w, r)
+        elif code == _otsg.CODE:
+            _otsg.signals(t, y, p, ip, d, w, r)
+        elif code == _gpz.CODE:
+            _gpz.signals(t, y, p, ip, d, w, r)
         elif code == _eccs.CODE:
             _eccs.signals(t, y, p, ip, d, w, r)
         elif code == _btrans.CODE:
@@ -206,6 +228,14 @@ def _derivatives_phase(t, y, p, ip, d, w, dydt):
             _summary.derivatives(t, y, p, ip, d, w, dydt, r)
         elif code == _balance.CODE:
             _balance.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _phrs.CODE:
+            _phrs.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _ha2.CODE:
+            _ha2.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _otsg.CODE:
+            _otsg.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _gpz.CODE:
+            _gpz.derivatives(t, y, p, ip, d, w, dydt, r)
         elif code == _eccs.CODE:
             _eccs.derivatives(t, y, p, ip, d, w, dydt, r)
         elif code == _btrans.CODE:

@@ -13,8 +13,11 @@ import numpy as np
 
 from nppsim.designs import Design
 from nppsim.plant import assemble
+from nppsim.plant.components.boron_transport import BoronTransport
 from nppsim.plant.components.controller import Controller
 from nppsim.plant.components.core import Core, ramp_value
+from nppsim.plant.components.eccs import EmergencyCooling
+from nppsim.plant.components.electric import Electric
 from nppsim.plant.components.protection import Protection
 from nppsim.plant.components.rod_control import AUTO, MANUAL, TRIPPED, RodControl
 from nppsim.plant.components.turbine import Turbine
@@ -144,7 +147,7 @@ class Model(DesignView):
         """Off-site power lost: pumps, feed pumps, condenser, heaters and make-up lose supply;
         the diesel generators start (if available) and take the safety loads in sequence."""
         net = self.net
-        more = net.by_name["electric"].lose_offsite(net, t, y, d)
+        more = net.component("electric", Electric).lose_offsite(net, t, y, d)
         d[self._d("feedwater.pumps")] = 0.0
         for i in range(self.count("pump")):
             d[self._d(f"pump{i + 1}.voltage")] = 0.0
@@ -157,7 +160,7 @@ class Model(DesignView):
         """The diesel generators fail (to start, or trip): with off-site power lost this is a
         station blackout."""
         net = self.net
-        net.by_name["electric"].fail_diesels(net, t, y, d)
+        net.component("electric", Electric).fail_diesels(net, t, y, d)
         return y, d, [entry]
 
     def feed_and_bleed(
@@ -165,7 +168,7 @@ class Model(DesignView):
     ) -> Any:
         """Make-up at ``boron`` [ppm] added at ``flow`` [kg/s] with as much let down (0: stop)."""
         net = self.net
-        net.by_name["boron_transport"].set_manual(net, d, flow, boron)
+        net.component("boron_transport", BoronTransport).set_manual(net, d, flow, boron)
         return y, d, [{**entry, "detail": f"{flow * 3.6:g} t/h at {boron:g} ppm"}]
 
     def eccs_start(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
@@ -174,7 +177,7 @@ class Model(DesignView):
 
         net = self.net
         row = TripRow("manual", "", "above", 0.0, actions=("eccs",))
-        y, d, more = net.by_name["eccs"].on_protective_eccs(net, t, y, d, row)
+        y, d, more = net.component("eccs", EmergencyCooling).on_protective_eccs(net, t, y, d, row)
         return y, d, [entry, *more]
 
     def steam_line_break(

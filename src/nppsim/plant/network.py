@@ -302,9 +302,9 @@ class Network:
                 for j in cols:
                     col_rows[j] |= prows
                 ports = [x for x in passive_on if x.startswith("port:")]
-                on = self._state_set([x for x in passive_on if not x.startswith("port:")])
-                on |= self._block_columns(c, ports, set())
-                for j in on:
+                on_cols = self._state_set([x for x in passive_on if not x.startswith("port:")])
+                on_cols |= self._block_columns(c, ports, set())
+                for j in on_cols:
                     col_rows[j] |= prows
         for c in self.components:
             for blk in c.declared.analytic_columns:

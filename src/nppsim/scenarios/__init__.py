@@ -110,6 +110,9 @@ class ScenarioInfo(BaseModel):
     design: str
     duration: Duration
     model: Literal["core", "plant"] = "core"
+    # what the scenario needs of a design (nppsim.designs.features): a string or boolean must
+    # equal the design's feature, a number is a minimum (``pumps = 2``)
+    requires: dict[str, str | bool | int] = {}
 
 
 #: initial power: 0 % (zero power, critical or at the source level of a ``subcriticality``)
@@ -222,6 +225,7 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
             "this design has ratings only (no core data); choose one with dynamics",
         )
     model = sc.scenario.model
+    _check_requirements(sc, design, file)
     if model == "plant":
         _plant_loops(design, file)
     view = DesignView(design, model)
@@ -253,6 +257,74 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
                     'model (model = "core")',
                 )
     return sc
+
+
+def requirements(sc: Scenario) -> dict[str, Any]:
+    """What a scenario needs of a design: its ``[scenario.requires]``, its model, and what its
+    events' actions need (``Action.requires``)."""
+    req: dict[str, Any] = {}
+    if sc.scenario.model == "plant":
+        req["model"] = "plant"
+    for ev in sc.events:
+        req.update(getattr(type(ev.action), "requires", {}))
+    req.update(sc.scenario.requires)
+    return req
+
+
+def _check_requirements(sc: Scenario, design: Design, file: Path | str | None) -> None:
+    from nppsim.designs.features import FEATURES, check_keys, features, unmet
+
+    bad = check_keys(sc.scenario.requires)
+    if bad is not None:
+        raise InputError(
+            file,
+            f"scenario.requires.{bad}",
+            sc.scenario.requires[bad],
+            "known requirements: " + ", ".join(f"{k} ({v})" for k, v in FEATURES.items()),
+        )
+    feats = features(design)
+    if sc.scenario.model == "plant" and feats.get("model") != "plant":
+        return  # _plant_loops says why, naming what is missing
+    miss = unmet(requirements(sc), feats)
+    if miss:
+        raise InputError(
+            file,
+            "scenario.design",
+            design.name,
+            f"scenario {sc.name} does not apply to {design.name}: it " + "; it ".join(miss),
+        )
+
+
+def applies_to(sc: Scenario, design: Design | str) -> list[str]:
+    """Why a scenario does not apply to a design (an empty list: it applies)."""
+    from nppsim.designs.features import features, unmet
+
+    d = design if isinstance(design, Design) else load_design(design)
+    feats = features(d)
+    if sc.scenario.model == "plant" and feats.get("model") != "plant":
+        return [f"needs a design with plant data ({d.name} has {feats.get('model')} data only)"]
+    if sc.scenario.model == "core" and feats.get("model") == "ratings":
+        return [f"needs a design with core data ({d.name} has ratings only)"]
+    miss = unmet(requirements(sc), feats)
+    if miss:
+        return miss
+    try:
+        for_design(sc, d)
+    except InputError as e:
+        return [f"{e.field} = {e.value!r}: {e.allowed}"]
+    return []
+
+
+def for_design(sc: Scenario, design: Design | str) -> Scenario:
+    """The same scenario on another design (``nppsim run SCENARIO --design NAME``): validated
+    again against that design (its requirements, its events' fields); an
+    :class:`~nppsim.errors.InputError` says clearly why it does not apply."""
+    name = design.path if isinstance(design, Design) and design.path else design
+    if isinstance(name, Design):
+        name = name.name
+    data = dict(sc.raw)
+    data["scenario"] = {**data.get("scenario", {}), "design": str(name)}
+    return parse_scenario(data, sc.path or None)
 
 
 def _plant_loops(design: Design, file: Path | str | None) -> int:
@@ -293,8 +365,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 __all__: list[str] = [
     "EVENT_KINDS",
     "Scenario",
+    "applies_to",
     "builtin_names",
+    "for_design",
     "list_scenarios",
     "load_scenario",
     "parse_scenario",
+    "requirements",
 ]

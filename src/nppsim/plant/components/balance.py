@@ -71,6 +71,10 @@ class F(IntEnum):
     W_PUMPS = 36
     W_BORON = 37
     W_BORON_BOUNDARY = 38
+    Y_PASSIVE = 39
+    N_PASSIVE = 40
+    I_PASSIVE = 41
+    P_PASSIVE_SIGN = 42
 
 
 B_P_NOM, B_P_REF = 0, 1
@@ -109,7 +113,8 @@ def signals(t, y, p, ip, d, w, r):
     for k in range(N_ENERGY):
         e[k] = y[ye + k] * p_nom
     ce = ip[r + F.IN_CORE_ENERGY]
-    e_in = w[ce] + w[ce + 1] + e[0] + e[1] + e[3] + e[5] + e[6]
+    # with the heats of passive systems across the boundary (signed: + into the plant's water)
+    e_in = w[ce] + w[ce + 1] + e[0] + e[1] + e[3] + e[5] + e[6] + y[ip[r + F.Y_PASSIVE]] * p_nom
     e_out = e[2] + e[4]
     mass, energy, boron = _inventory(y, p, ip, w, r)
     stored = w[ip[r + F.IN_FUEL_CLAD]] + energy + w[ip[r + F.IN_PZR_ENERGY]]
@@ -150,6 +155,12 @@ def derivatives(t, y, p, ip, d, w, dydt, r):
     dydt[ye + 6] = w[ip[r + F.IN_ECCS_ENERGY]] / p_nom
     dydt[ip[r + F.Y_MASS]] = w[ip[r + F.IN_MASS]] + w[ip[r + F.IN_ECCS_FLOW]]
     dydt[ip[r + F.Y_BORON]] = w[ip[r + F.IN_BORON_IN]] + w[ip[r + F.IN_ECCS_BORON]]
+    q = 0.0
+    ps = ip[r + F.I_PASSIVE]
+    sg = ip[r + F.P_PASSIVE_SIGN]
+    for i in range(ip[r + F.N_PASSIVE]):
+        q += p[sg + i] * w[ip[ps + i]]
+    dydt[ip[r + F.Y_PASSIVE]] = q / p_nom
 
 
 class Balance(Component):
@@ -170,8 +181,11 @@ class Balance(Component):
         sg_energy: list[str],
         nodes: list[tuple[str, str, float, float]],
         links: dict[str, str],
+        passive: list[tuple[str, float]] | None = None,
     ) -> None:
         super().__init__(name)
+        # heats of passive systems crossing the boundary: (signal [W], +1 into the water or -1)
+        self.passive = list(passive or [])
         self.scalars = np.array([p_nom, p_ref])
         self.pump_heat, self.sg_out, self.sg_energy = pump_heat, sg_out, sg_energy
         self.nodes = nodes
@@ -196,6 +210,16 @@ class Balance(Component):
         )
         b.state("mass", 1, "kg", 1.0, description="primary mass crossing the boundary")
         b.state("boron", 1, "ppm kg", 1e2, description="boron crossing the boundary")
+        b.state(
+            "passive",
+            1,
+            "s",
+            1e-5,
+            description="energy of passive systems crossing the boundary (full-power seconds)",
+        )
+        b.count("passive", len(self.passive))
+        b.signal_refs("passive", [x for x, _ in self.passive])
+        b.param("passive_sign", [sg for _, sg in self.passive] or [0.0])
         b.param("scalars", self.scalars, description="P_nom, reference pressure")
         b.count("pumps", len(self.pump_heat))
         b.signal_refs("pump_heat", self.pump_heat)
@@ -250,3 +274,4 @@ class Balance(Component):
         )
         b.depends("mass", ("port:mass", "port:eccs_flow"))
         b.depends("boron", ("port:boron_in", "port:eccs_boron"))
+        b.depends("passive", ("refs:passive",))

@@ -4,10 +4,13 @@ the make-up system's feed and bleed.
 States: the boron concentration [ppm] of every loop node (hot leg, steam-generator tubes, cold
 leg) and of the upper and lower plenums. The core channel's concentration is the core's own state
 (``core.boron``, which its reactivity uses); this component gives its rate,
-``m_ch (C_lower - C_core) / M_core``. Every node is well mixed and fed upwind, exactly like its
-enthalpy (:mod:`nppsim.physics.boron`): each node lists its streams (a flow signal times a factor,
-entering when positive, with the concentration of a source node). The surge, make-up, let-down
-and injections are added in the pressurizer's closure, which knows the surge.
+``m_ch (C_lower - C_core) / M_core`` with M_core the channel's water, sum rho_j V_j of its nodes
+(the water the balance counts; the channel's fixed mass of its energy equation differs by a
+fraction of a per cent, which lost boron in a feed and bleed). Every node is well mixed and fed
+upwind, exactly like its enthalpy (:mod:`nppsim.physics.boron`): each node lists its streams (a
+flow signal times a factor, entering when positive, with the concentration of a source node).
+The surge, make-up, let-down and injections are added in the pressurizer's closure, which knows
+the surge.
 
 **Feed and bleed.** The boron controller's rate of change (automatic: the regulating banks'
 position; manual: an operator's boration or dilution) is turned into a flow of clean water or of
@@ -32,8 +35,8 @@ from nppsim.plant.component import Component, Declarer
 CODE = 19
 
 # scalars, by position in P_DATA
-B_CIRCUIT_MASS, B_CLEAN, B_CONCENTRATE, B_FEED_MAX, B_CORE_MASS = range(5)
-N_DATA = 5
+B_CIRCUIT_MASS, B_CLEAN, B_CONCENTRATE, B_FEED_MAX, B_CORE_MASS, B_CORE_VOLUME = range(6)
+N_DATA = 6
 
 
 class F(IntEnum):
@@ -58,6 +61,8 @@ class F(IntEnum):
     W_FEED = 16
     W_FEED_BORON = 17
     W_FEED_CONTROL = 18
+    N_CORE_NODES = 19
+    I_CORE_RHO = 20
 
 
 @njit
@@ -67,7 +72,11 @@ def signals(t, y, p, ip, d, w, r):
     c_core = y[ip[ip[r + F.I_CORE_BORON]]]
     c_lo = y[ip[ip[r + F.I_CORE_SOURCE]]]
     m_ch = w[ip[r + F.IN_CORE_FLOW]]
-    w[ip[r + F.W_CORE_RATE]] = max(m_ch, 0.0) * (c_lo - c_core) / p[q + B_CORE_MASS]
+    m_core = 0.0
+    for j in range(ip[r + F.N_CORE_NODES]):
+        m_core += w[ip[ip[r + F.I_CORE_RHO] + j]]
+    m_core *= p[q + B_CORE_VOLUME]
+    w[ip[r + F.W_CORE_RATE]] = max(m_ch, 0.0) * (c_lo - c_core) / m_core
     rate = w[ip[r + F.IN_RATE]]
     c_src = p[q + B_CLEAN] if rate < 0.0 else p[q + B_CONCENTRATE]
     q_ctl = feed_and_bleed_flow(rate, c_core, c_src, p[q + B_CIRCUIT_MASS], p[q + B_FEED_MAX])
@@ -116,7 +125,10 @@ class BoronTransport(Component):
         State label of the node feeding the core (the lower plenum's concentration).
     data : sequence of float
         circulating water mass [kg], clean water and concentrate [ppm], feed capacity [kg/s],
-        core channel water [kg] (``B_*``).
+        core channel water at the nominal state [kg], volume of one core channel node [m3]
+        (``B_*``).
+    core_rho : list of str
+        Density signals of the core's channel nodes (their water carries ``core_boron``).
     links : dict
         Signals: ``rate`` (boron controller [ppm/s]), ``core_flow`` (core channel flow [kg/s]),
         ``core_boron`` (the state label of the core's concentration [ppm]).
@@ -135,6 +147,7 @@ class BoronTransport(Component):
         core_source: str,
         data: Any,
         links: dict[str, str],
+        core_rho: list[str],
     ) -> None:
         super().__init__(name)
         if len(streams) != len(nodes):
@@ -144,6 +157,7 @@ class BoronTransport(Component):
         self.core_boron = links["core_boron"]
         self.data = np.asarray(data, dtype=float)
         self.links = links
+        self.core_rho = core_rho
 
     def labels(self) -> list[str]:
         """State labels of the nodes' concentrations."""
@@ -179,12 +193,14 @@ class BoronTransport(Component):
         b.state_refs("core_source", [self.core_source])
         b.state_refs("core_boron", [self.core_boron])
         b.param("data", self.data, description="circuit mass, clean, concentrate, feed max, core")
+        b.count("core_nodes", len(self.core_rho))
+        b.signal_refs("core_rho", self.core_rho)
         b.discrete("manual_flow", 0.0, "kg/s", description="make-up added at manual_boron")
         b.discrete("manual_boron", 0.0, "ppm", description="concentration of the manual make-up")
         for k in ("rate", "core_flow"):
             b.port(k, self.links[k])
         core = (f"state:{self.core_source}", f"state:{self.core_boron}")
-        b.signal("core_rate", "ppm/s", depends=(*core, "port:core_flow"))
+        b.signal("core_rate", "ppm/s", depends=(*core, "port:core_flow", "refs:core_rho"))
         b.signal("feed", "kg/s", columns="flow_boron_feed_kg_s", depends=(*core, "port:rate"))
         b.signal("feed_boron", "ppm", columns="boron_feed_ppm", depends=(*core, "port:rate"))
         b.signal("feed_control", "kg/s", depends=(*core, "port:rate"))

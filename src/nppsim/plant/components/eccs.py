@@ -327,7 +327,9 @@ class EmergencyCooling(Component):
         return np.array([a.water0 for a in self.accumulators])
 
     # -- between steps -------------------------------------------------------------------------
-    def on_protective_eccs(self, net: Any, t: float, y: np.ndarray, d: np.ndarray, row: Any):
+    def on_protective_eccs(
+        self, net: Any, t: float, y: np.ndarray, d: np.ndarray, row: Any
+    ) -> tuple[np.ndarray, np.ndarray, list[dict]]:
         """The ECCS actuation signal: the pump groups start (each ready after its delay)."""
         k = net.d_index(f"{self.name}.actuated")
         if d[k] > 0.5:

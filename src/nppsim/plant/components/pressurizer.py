@@ -396,9 +396,15 @@ def closure(t, y, p, ip, d, w, dydt, r):
     ext = np.zeros(nn)
     mix_h = np.zeros(nn)
     mix_b = np.zeros(nn)
+    # the water of the nodes that share one boron state (the core's channel nodes): the boron
+    # that state carries is its concentration times that water, rho V summed (as the balance
+    # counts it), not the channel's fixed mass of its energy equation
+    shared_water = 0.0
     for j in range(nn):
         rho, drh, drp = props.node_compressibility(p, ip, press, y[ip[ih + j]])
         mass[j] = p[pm + j] if p[pm + j] > 0.0 else rho * p[pv + j]
+        if p[pb + j] > 0.0:
+            shared_water += rho * p[pv + j]
         vrh[j] = p[pv + j] * drh
         comp[j] = p[pv + j] * (drh * p[pv + j] / mass[j] + drp)
     spray = w[ip[r + F.W_SPRAY]]
@@ -459,7 +465,7 @@ def closure(t, y, p, ip, d, w, dydt, r):
         dm = (vrh[j] * dh0 + comp[j] * pdot) / den
         dydt[i] = dh0 + p[pv + j] / mass[j] * pdot + c * dm
         ibj = ip[ib + j]
-        mb = p[pb + j] if p[pb + j] > 0.0 else mass[j]
+        mb = shared_water if p[pb + j] > 0.0 else mass[j]
         cb = y[ibj]
         dydt[ibj] += ((c_s - cb) * dm + mix_b[j] + ext[j] * (cb - c_s)) / mb
     w[ip[r + F.W_SURGE]] = surge
@@ -549,7 +555,8 @@ class Pressurizer(Component):
         Initial pressure setpoint [Pa] and let-down flow [kg/s].
     nodes : list of (h state, boron state, volume [m3], fixed mass [kg], boron mass [kg])
         Every primary node (fixed mass 0: the node's mass is rho V; boron mass 0: the node's
-        mass; the core's nodes share one concentration, whose mass is the core's water).
+        own water carries its concentration; > 0: the node shares one concentration with the
+        other such nodes, the core's, whose boron is carried by their water rho V summed).
     makeup_node, spray_node, surge_node : int
         Indices in ``nodes`` where make-up and let-down, the spray line and the surge line
         connect.

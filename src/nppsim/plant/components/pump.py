@@ -5,7 +5,9 @@
 with the homologous head and torque curves, Kloss's induction-motor torque at supply voltage u
 (0: tripped, 1: running) and a friction torque linear in speed (:mod:`nppsim.physics.pump`). An
 anti-reverse device stops the rotor from turning backwards. The shaft power T_h omega goes into
-the water of the cold leg.
+the water of the cold leg. A *canned* pump (``[pumps] type = "canned"``, integral reactors) has
+its motor and bearings inside the pressure boundary, cooled by the primary water: its friction
+and windage losses T_f omega go into the water too.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ class F(IntEnum):
     R_FRICTION,
     R_INERTIA,
     R_ANTI_REVERSE,
-) = range(16)
+    R_CANNED,
+) = range(17)
 
 
 @njit
@@ -80,7 +83,11 @@ def signals(t, y, p, ip, d, w, r):
     omega, dp, th = _state(t, y, p, ip, d, w, r)
     w[ip[r + F.W_DP]] = dp
     w[ip[r + F.W_TORQUE]] = th
-    w[ip[r + F.W_HEAT]] = th * omega
+    heat = th * omega
+    pr = ip[r + F.P_RATED]
+    if p[pr + R_CANNED] > 0.5:  # canned motor: friction and windage losses heat the water
+        heat += p[pr + R_FRICTION] * p[pr + R_TORQUE] * omega * omega / p[pr + R_SPEED]
+    w[ip[r + F.W_HEAT]] = heat
     w[ip[r + F.W_SPEED]] = omega
     running = 1.0 if d[ip[r + F.D_VOLTAGE]] > 0.5 else 0.0
     w[ip[r + F.W_RUNNING]] = running
@@ -150,6 +157,7 @@ class Pump(Component):
                 pumps.friction_fraction.si,
                 pumps.inertia.si,
                 1.0 if pumps.anti_reverse else 0.0,
+                1.0 if getattr(pumps, "type", "induction") == "canned" else 0.0,
             ]
         )
 

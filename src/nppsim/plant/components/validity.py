@@ -172,7 +172,9 @@ class Validity(Component):
         b.int_param("kind", [_KINDS[x.kind] for x in rows])
         b.signal_refs("signal", [x.signal for x in rows])
         b.signal_refs("pressure", [x.pressure or x.signal for x in rows])
-        starts, counts, states = [], [], []
+        starts: list[int] = []
+        counts: list[int] = []
+        states: list[str] = []
         for x in rows:
             starts.append(len(states))
             counts.append(len(x.states))
