@@ -339,6 +339,10 @@ class Turbine(_Section):
     feed_pumps: int = Field(ge=1, le=6)
     feed_pump_capacity: Q(0.05, 2.0, "1")
     house_load: Q(0.0, 0.3, "1")
+    # the integral plant's emergency feed (full flow, no level control: its once-through steam
+    # generators have no level); the loop plants give [emergency_feedwater] instead
+    emergency_feed_flow: Q(0.0, 500.0, "kg/s") | None = None
+    emergency_feed_temperature: Q(273.15, 500.0, "K") | None = None
     # the turbine-generator's valves and shaft, and the feedwater heaters (issue 8)
     stop_valve_closing_time: Q(0.01, 10.0, "s")
     control_valve_closing_time: Q(0.01, 10.0, "s")
