@@ -215,8 +215,6 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
         if e.file is not None and e.field not in ("<file>", "design"):
             raise  # an error inside the design file: it names that file and field
         raise InputError(file, "scenario.design", sc.scenario.design, e.allowed) from None
-    if sc.initial.cycle is not None:
-        design = design.at_cycle(sc.initial.cycle, str(file) if file else None, "initial.cycle")
     if not design.has_dynamics:
         raise InputError(
             file,
@@ -225,7 +223,9 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
             "this design has ratings only (no core data); choose one with dynamics",
         )
     model = sc.scenario.model
-    _check_requirements(sc, design, file)
+    _check_requirements(sc, design, file)  # before the cycle: a scenario that does not apply
+    if sc.initial.cycle is not None:  # says so, whatever cycle states the design has
+        design = design.at_cycle(sc.initial.cycle, str(file) if file else None, "initial.cycle")
     if model == "plant":
         _plant_loops(design, file)
     view = DesignView(design, model)
