@@ -345,7 +345,8 @@ EXTRA_TIMES: dict[str, list[float]] = {
 KNOWN_DEFECTS: dict[str, list[str]] = {
     "power-manoeuvre": [
         "Known defect (issue 9, unfinished): the RITM-200N does not follow the 1 %/s load "
-        "reduction; the reactor trips on low primary pressure at about 100 s. The rod controller "
+        "reduction; the reactor trips on low primary pressure at about 147 s (100 s before the "
+        "turbine's pressure limiter of issue 8 held the header pressure up). The rod controller "
         "drives the compensating group KG (6 % dk/k at 0.006/s, about 36 pcm/s: the steady state "
         "puts the automatic regulator AR fully in), and the power oscillates with a growing "
         "amplitude; the gas pressurizer's 8 m3 of gas expand with the coolant's shrinkage and "
