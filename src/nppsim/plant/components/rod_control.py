@@ -167,11 +167,21 @@ def _evaluate(t, y, p, ip, d, w, r):
 
 
 @njit
+def early(t, y, p, ip, d, w, r):
+    """The setpoint and the automatic flag (functions of t and the discrete state only).
+
+    Written in the early phase because components before the controller in the evaluation order
+    read them (the boron controller reads ``auto``): the controller itself comes late, after the
+    turbine and the feed pumps whose signals it reads.
+    """
+    w[ip[r + F.W_SETPOINT]] = ramp_value(d, ip[r + F.D_SETPOINT], t)
+    w[ip[r + F.W_AUTO]] = 1.0 if d[ip[r + F.D_MODE]] == AUTO else 0.0
+
+
+@njit
 def signals(t, y, p, ip, d, w, r):
     """The speed demand of the regulating banks, the allowed power and the reference."""
-    u, sp, allowed, n, ref, term, _ = _evaluate(t, y, p, ip, d, w, r)
-    w[ip[r + F.W_SETPOINT]] = sp
-    w[ip[r + F.W_AUTO]] = 1.0 if d[ip[r + F.D_MODE]] == AUTO else 0.0
+    u, _, allowed, n, ref, term, _ = _evaluate(t, y, p, ip, d, w, r)
     w[ip[r + F.W_DEMAND]] = u
     w[ip[r + F.W_ALLOWED]] = allowed
     w[ip[r + F.W_OVER]] = n - allowed
