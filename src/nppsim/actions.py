@@ -463,12 +463,25 @@ class RodDrop(_PlantAction):
 
 
 class TurbineLoad(_PlantAction):
-    """Ramp the turbine's electric load setpoint (the turbine goes to power mode)."""
+    """Ramp the turbine's electric load setpoint at a rate up to the design's fastest, or step it
+    (no rate); the turbine goes to power mode and the rods keep the steam pressure."""
 
     kind: Literal["turbine_load"] = "turbine_load"
     label: ClassVar[str] = "Turbine load"
     target: LoadFraction
-    rate: PowerRate
+    rate: PowerRate | None = None
+
+    def check(self, model: Model, where: str = "", file: str | None = None) -> None:
+        super().check(model, where, file)
+        tc = getattr(getattr(model.design, "control", None), "turbine", None)
+        if self.rate is not None and tc is not None and self.rate > tc.max_load_rate.si * 1.000001:
+            top = tc.max_load_rate.si * 6000.0
+            raise InputError(
+                file,
+                f"{where}rate",
+                f"{self.rate * 6000.0:g} %/min",
+                f"the design allows ramps up to {top:g} %/min; leave out the rate for a step",
+            )
 
     def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
         return model.turbine_load(t, y, d, self.target, self.rate, self.entry(t))

@@ -51,11 +51,13 @@ def test_v528_takes_what_it_does_not_state_from_v446():
 def test_chains_and_named_arrays_record_each_values_origin():
     toi = load_design("vver-toi")
     banks = {b.name: b for b in toi.rods.banks}
-    assert [b.name for b in toi.rods.banks] == ["G10", "G9", "G1-G8"]  # the parent's order
-    assert banks["G1-G8"].worth.si == pytest.approx(0.076)  # stated in V-528
+    # the parent's order (groups 7 and 8 split out for URB, issue 8)
+    assert [b.name for b in toi.rods.banks] == ["G10", "G9", "G8", "G7", "G1-G6"]
+    assert banks["G1-G6"].worth.si == pytest.approx(0.066)  # stated in V-528
     assert banks["G10"].worth.si == pytest.approx(0.006)  # from V-446
     assert toi.inherited["rods.banks[G10].worth"] == V446
-    assert toi.inherited["rods.banks[G1-G8].worth"] == "vver1000-v528"
+    assert toi.inherited["rods.banks[G1-G6].worth"] == "vver1000-v528"
+    assert toi.inherited["rods.banks[G7].worth"] == V446
     assert toi.inherited["pumps.rated_flow"] == "vver1000-v528"
     assert toi.inherited["kinetics.beta"] == V446
     # the trip table: V-446's rows, then the row V-528 appends
@@ -83,7 +85,7 @@ speed = { value = 0.005, unit = "1/s", source = "test", confidence = "S" }
     banks = {b.name: b for b in d.rods.banks}
     assert banks["G10"].worth.si == pytest.approx(0.007)
     assert banks["G10"].speed == load_design(V446).rods.banks[0].speed  # the rest inherited
-    assert [b.name for b in d.rods.banks] == ["G10", "G9", "G1-G8", "G11"]
+    assert [b.name for b in d.rods.banks] == ["G10", "G9", "G8", "G7", "G1-G6", "G11"]
 
 
 def test_a_relative_parent_path_and_overrides_keep_the_origins(tmp_path):

@@ -155,3 +155,40 @@ def test_bundle_coverage() -> None:
     assert sg.bundle_coverage(2.4, 0.2, 2.2) == 1.0
     assert sg.bundle_coverage(1.2, 0.2, 2.2) == pytest.approx(0.5)
     assert sg.bundle_coverage(0.1, 0.2, 2.2) == 0.0
+
+
+# -- swell and shrink, the narrow-range level (issue 8) -------------------------------------------
+def test_void_grows_with_heat_and_falls_with_pressure() -> None:
+    """V_v = t_r Q / (h_fg rho_g): proportional to the heat; at a higher pressure (denser steam)
+    less void for the same heat (shrink), at a lower pressure more (swell)."""
+
+    def props(p: float) -> tuple[float, float]:
+        w = CP.AbstractState("IF97", "Water")
+        w.update(CP.PQ_INPUTS, p, 1.0)
+        hg, rg = w.hmass(), w.rhomass()
+        w.update(CP.PQ_INPUTS, p, 0.0)
+        return hg - w.hmass(), rg
+
+    h1, r1 = props(6.27e6)
+    v = sg.void_equilibrium(750e6, h1, r1, 1.5)
+    assert v == pytest.approx(1.5 * 750e6 / (h1 * r1))
+    assert sg.void_equilibrium(375e6, h1, r1, 1.5) == pytest.approx(v / 2)
+    h2, r2 = props(6.8e6)
+    assert sg.void_equilibrium(750e6, h2, r2, 1.5) < 0.95 * v
+    assert sg.void_equilibrium(-1e6, h1, r1, 1.5) == 0.0
+
+
+def test_narrow_range_reads_the_water_between_its_taps() -> None:
+    """No void: the reading is the level itself within the span (clipped outside); with a void
+    fraction alpha the span holds (1 - alpha) of the mixture, so in a vessel of constant
+    cross-section the reading exceeds the collapsed level by alpha (z_lo - z_bottom)."""
+    lo, hi = 1.9, 3.3
+    assert sg.narrow_range_level(2.5, 0.0, lo, hi) == pytest.approx(2.5)
+    assert sg.narrow_range_level(1.0, 0.0, lo, hi) == lo
+    assert sg.narrow_range_level(4.0, 0.0, lo, hi) == hi
+    z_b, collapsed, alpha = 0.2, 2.4, 0.2
+    mixture = z_b + (collapsed - z_b) / (1 - alpha)
+    reading = sg.narrow_range_level(mixture, alpha, lo, hi)
+    assert reading == pytest.approx(collapsed + alpha * (lo - z_b))
+    assert sg.pool_void_fraction(20.0, 80.0, 10.0) == pytest.approx(20.0 / 90.0)
+    assert sg.pool_void_fraction(0.0, 5.0, 10.0) == 0.0

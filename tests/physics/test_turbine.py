@@ -135,3 +135,86 @@ def test_steam_line_flow_at_design() -> None:
         408.3, rel=1e-6
     )
     assert tb.steam_line_flow(5.88e6, 6.27e6, 32.3, 408.3, 0.39e6, 32.3) < 0.0
+
+
+# -- the turbine-generator's valves, shaft and heaters (issue 8) ----------------------------------
+def test_valve_servo_closes_at_its_rate_then_settles_as_a_lag() -> None:
+    """Far from its demand the servo travels at its rate limit (full stroke in 1/v s); near it,
+    it is a first-order lag of time constant T_s."""
+    t_s, v_close = 0.1, 1.0 / 0.3
+    # a full-stroke error: v tanh(1/(v T_s)), within 1 % of the rate limit v
+    full = tb.valve_servo_rate(1.0, 0.0, t_s, 0.01, v_close)
+    assert full == pytest.approx(-v_close * math.tanh(1.0 / (v_close * t_s)), rel=1e-12)
+    assert full == pytest.approx(-v_close, rel=0.01)
+    assert tb.valve_servo_rate(0.0, 1.0, t_s, 0.01, v_close) == pytest.approx(0.01, rel=1e-6)
+    e = 1e-5
+    small = tb.valve_servo_rate(0.5, 0.5 + e, t_s, 0.01, v_close)
+    assert small == pytest.approx(e / t_s, rel=1e-4)  # tanh(x) = x (1 - x^2/3), x = 0.01
+    # closing from full open: the stroke takes about 1/v plus a few servo time constants
+    sol = solve_ivp(
+        lambda t, y: [tb.valve_servo_rate(y[0], 0.0, t_s, 0.01, v_close)],
+        (0.0, 1.0),
+        [1.0],
+        dense_output=True,
+        rtol=1e-9,
+        atol=1e-12,
+    )
+    # analytic: dy/dt = -v tanh(y/a), a = v T_s, integrates to sinh(y/a) = sinh(1/a) e^(-t/T_s)
+    a = v_close * t_s
+    for t in (0.05, 0.15, 0.3, 0.5):
+        exact = a * math.asinh(math.sinh(1.0 / a) * math.exp(-t / t_s))
+        assert sol.sol(t)[0] == pytest.approx(exact, abs=1e-6)
+    assert sol.sol(0.15)[0] == pytest.approx(0.5, abs=0.02)  # near-linear at the rate limit
+    assert sol.sol(0.3 + 5 * t_s)[0] < 0.01
+
+
+def test_crossover_reproduces_the_ieee_reheat_lag_and_traps_steam_behind_shut_valves() -> None:
+    """With the intercept valves open the LP power lags f P_s with T_RH (IEEE 1973); with them
+    shut the LP power is nil and the crossover keeps its steam."""
+    tau, f, p_s = 8.0, 0.65, 1.0e9
+
+    def lp(t, y, iv):
+        return [tb.crossover_rate(y[0], f * p_s, iv, tau)]
+
+    sol = solve_ivp(lp, (0.0, 20.0), [0.0], args=(1.0,), rtol=1e-10, atol=1.0)
+    assert sol.y[0, -1] == pytest.approx(f * p_s * (1 - math.exp(-20.0 / tau)), rel=1e-6)
+    assert tb.crossover_rate(f * p_s, f * p_s, 1.0, tau) == 0.0
+    assert tb.crossover_rate(f * p_s, 0.0, 0.0, tau) == 0.0  # shut: nothing leaves
+
+
+def test_rotor_speeds_up_as_the_swing_equation_says() -> None:
+    """A 10 % power surplus on an H = 4.5 s shaft at synchronous speed: d(omega)/dt = 0.1/9 per s;
+    and the kinetic energy H P_R omega^2 grows by the surplus energy (energy conservation)."""
+    h, p_r = 4.5, 1.0e9
+    assert tb.rotor_acceleration(1.0, 0.6e9, 0.5e9, h, p_r) == pytest.approx(0.1 / 9.0)
+    sol = solve_ivp(
+        lambda t, y: [tb.rotor_acceleration(y[0], 0.3e9, 0.0, h, p_r)],
+        (0.0, 10.0),
+        [1.0],
+        rtol=1e-10,
+        atol=1e-12,
+    )
+    w = sol.y[0, -1]
+    assert h * p_r * (w * w - 1.0) == pytest.approx(0.3e9 * 10.0, rel=1e-6)
+
+
+def test_governor_droop_and_intercept_valves() -> None:
+    """4.5 % droop: 1 % overspeed closes the valves by 22 %; the intercept valves shut between
+    their two speeds."""
+    assert tb.governor_demand(1.0, 1.01, 0.045) == pytest.approx(1.0 - 0.01 / 0.045)
+    assert tb.governor_demand(0.5, 1.0, 0.045) == 0.5
+    assert tb.intercept_valve_demand(1.0, 1.02, 1.04) == 1.0
+    assert tb.intercept_valve_demand(1.03, 1.02, 1.04) == pytest.approx(0.5)
+    assert tb.intercept_valve_demand(1.05, 1.02, 1.04) == 0.0
+    assert tb.windage_friction_loss(0.5, 3e6) == pytest.approx(0.75e6)
+
+
+def test_feedwater_heater_target_between_deaerator_and_rated() -> None:
+    """No extraction steam: the deaerator's enthalpy; rated flow: the rated feedwater; clipped
+    above 110 %."""
+    h_da, h_r = 700e3, 944e3
+    assert tb.feedwater_heater_target(0.0, h_da, h_r) == h_da
+    assert tb.feedwater_heater_target(1.0, h_da, h_r) == h_r
+    assert tb.feedwater_heater_target(0.5, h_da, h_r) == pytest.approx(0.5 * (h_da + h_r))
+    assert tb.feedwater_heater_target(2.0, h_da, h_r) == pytest.approx(h_da + 1.1 * (h_r - h_da))
+    assert tb.lag_rate(1.0, 3.0, 2.0) == 1.0

@@ -213,7 +213,15 @@ def test_plant_from_hot_zero_power_is_at_rest(plant, v446, power, sub):
     # by the pumps (about 19 MW) and the core
     t_sat_header = 274.3 + 273.15
     assert t_sat_header < o["temp_coolant_inlet_k"] < t_sat_header + 2.0
-    assert o["level_sg1_m"] == pytest.approx(2.4, abs=1e-6)
+    # the level controllers hold the measured (narrow-range) level of the full-power state; with
+    # no boiling there is no void, so the collapsed level stands at that reading (issue 8)
+    assert o["level_sg1_measured_m"] == pytest.approx(plant.data.level_measured_setpoint, abs=1e-6)
+    # the pool's void goes with the heat (core and the pumps' 19 MW): the swell of the reading
+    # over the collapsed level is that share of its full-power value (2.632 - 2.4 m), nearly
+    swell_full = plant.data.level_measured_setpoint - 2.4
+    share = n + 19e6 / 3000e6
+    assert 0.5 * share * swell_full < o["level_sg1_measured_m"] - o["level_sg1_m"]
+    assert o["level_sg1_measured_m"] - o["level_sg1_m"] < 1.5 * share * swell_full
     sim = _at_rest(plant, y, d, hours=0.5)
     r = sim.read(["power_relative", "temp_coolant_inlet_k", "pressure_steam_pa"])
     assert r["power_relative"] == pytest.approx(n, rel=1e-4)

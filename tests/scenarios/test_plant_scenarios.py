@@ -23,6 +23,8 @@ PLANT_SCENARIOS = [
     "station-blackout",
     "loss-of-offsite-power",
     "steam-line-break",
+    "turbine-trip-partial",
+    "feedwater-pump-trip-one",
 ]
 
 
@@ -195,7 +197,11 @@ def test_load_follow():
     xe = df["xenon_number_density_per_m3"]
     assert xe.max() / xe.min() > 1.05
     assert df["boron_ppm"].max() - df["boron_ppm"].min() > 10.0
-    assert df["pressure_primary_pa"].sub(15.7e6).abs().max() < 0.2e6
+    # the pressure stays inside the pressurizer's control band, within the spray's full opening
+    # (0.6 MPa) of the setpoint either way, far from the trips (14.7 and 17.65 MPa); the spray
+    # starts only 0.25 MPa above the setpoint, so a 0.2 MPa bound (before issue 8) would ask
+    # the pressure to stay where no controller acts on it
+    assert df["pressure_primary_pa"].sub(15.7e6).abs().max() < 0.6e6
 
 
 @pytest.mark.slow
@@ -221,12 +227,16 @@ def test_load_rejection():
     assert df["flow_bru_k_kg_s"].max() > 100.0
     assert df["pressure_steam_pa"].max() < 8.24e6  # SG safety valves not reached
     # the insurge compresses the pressurizer's steam: the pressure peaks above its initial value
-    # (by more than the spray's start offset of 0.25 MPa), the spray opens and holds it below the
-    # high-pressure trip (17.65 MPa) and the relief valve (18.1 MPa)
+    # (beyond the spray's start offset; with URB the reactor power, and so the insurge, falls
+    # faster than it did without it), the spray opens and holds it below the high-pressure trip
+    # (17.65 MPa) and the relief valve (18.1 MPa)
+    from nppsim.designs.plant_sections import plant_sections
+
+    spray_start = plant_sections(r.scenario.design_obj()).control.pressurizer.spray_start_offset
     p = df["pressure_primary_pa"]
-    assert p.max() > p.iloc[0] + 0.3e6
+    assert p.max() > p.iloc[0] + spray_start.si
     assert p.max() < 17.65e6
-    assert df["flow_spray_kg_s"].max() > 10.0
+    assert df["flow_spray_kg_s"].max() > 1.0  # opens (with URB the insurge is smaller)
     assert df["flow_pzr_relief_kg_s"].max() == 0.0
     assert not [e for e in r.events if e["kind"] == "valve"]
 
@@ -236,7 +246,7 @@ def test_rcp_trip_one():
     r = run("rcp-trip-one")
     df = r.timeseries
     assert not trips(r)  # power reduced without a reactor trip
-    assert "fast_power_reduction" in kinds(r)
+    assert {"urb", "power_limiter", "preventive"} <= kinds(r)  # URB, ROM, PZ-1
     assert df["flow_loop1_kg_s"].iloc[-1] < 0.0  # idle loop runs backwards
     assert df["flow_loop2_kg_s"].iloc[-1] > 4409.0
     vessel = df["flow_vessel_kg_s"]
@@ -252,8 +262,10 @@ def test_rcp_start():
     assert df["flow_loop4_kg_s"].iloc[0] < 0.0 < df["flow_loop4_kg_s"].iloc[-1]
     assert df["flow_vessel_kg_s"].iloc[-1] > 1.25 * df["flow_vessel_kg_s"].iloc[0]
     # cold water from the restarted loop: a small power excursion, then back to the setpoint
-    assert df["power_thermal_w"].max() > 1.01 * df["power_thermal_w"].iloc[0]
+    assert df["power_thermal_w"].max() > 1.005 * df["power_thermal_w"].iloc[0]
     assert df["power_thermal_w"].iloc[-1] / 3000e6 == pytest.approx(0.275, abs=0.02)
+    # the beginning-of-cycle core (30.7 EFPD): more boron than at the design's middle of cycle
+    assert df["boron_ppm"].iloc[0] > 1000.0
 
 
 @pytest.mark.slow
@@ -274,8 +286,11 @@ def test_rod_drop():
     assert not trips(r)
     p = df["power_thermal_w"]
     assert p.min() < 0.98 * 3000e6
-    assert p.iloc[-1] > p.min()  # the controller withdraws the regulating bank
-    assert df["bank_position_G10_frac"].iloc[-1] > df["bank_position_G10_frac"].iloc[0]
+    # the dropped cluster is signalled: the power limiter allows 60 %, PZ-1 drives the regulating
+    # groups in until the power is there
+    assert {"power_limiter", "preventive"} <= kinds(r)
+    assert p.iloc[-1] / 3000e6 == pytest.approx(0.6, abs=0.03)
+    assert df["bank_position_G10_frac"].iloc[-1] < df["bank_position_G10_frac"].iloc[0]
 
 
 @pytest.mark.slow

@@ -281,6 +281,8 @@ class CoreControl(_Section):
     steam_generators: SteamGeneratorControl | OnceThroughFeedControl | None = None
     turbine: TurbineControl | None = None
     steam_dump: SteamDumpControl | None = None
+    arm: ArmControl | None = None
+    power_limitation: PowerLimitation | None = None
     boron: BoronSystem | None = None  # the make-up system's boron control (plant)
 
 
@@ -289,6 +291,41 @@ class Protection(_Section):
 
     high_flux: Q(0.5, 1.5, "1")
     short_period: Q(1.0, 100.0, "s")
+
+
+class CycleState(_Section):
+    """The core at one point of its fuel cycle (issue 8): what changes with burnup for the
+    kinetics, the feedback and the boron."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    burnup: Q(0.0, 2000.0 * 86400.0, "s")
+    critical_boron_full_power: Q(0.0, 3000.0, "ppm")
+    doppler_coefficient: Q(-1e-3, 0.0, "1/K")
+    moderator_density_coefficient: Q(-1e-3, 1e-3, "1/(kg/m3)")
+    boron_worth: Q(-1e-3, 0.0, "1/ppm")
+    beta: Q(0.0, 0.02, "1")
+
+
+class Cycle(_Section):
+    """Core states through the cycle. ``reference`` names the state that the ``[reactivity]``
+    and ``[kinetics]`` sections themselves describe (at ``reference_burnup``); ``states`` are the
+    others. A scenario chooses one with ``[initial] cycle``."""
+
+    reference: str
+    reference_burnup: Q(0.0, 2000.0 * 86400.0, "s")
+    states: list[CycleState] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names(self) -> Cycle:
+        names = [s.name for s in self.states]
+        if len(set(names)) != len(names) or self.reference in names:
+            raise ValueError("cycle: state names must be unique and differ from the reference")
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        """Every state's name, the reference first."""
+        return [self.reference, *(s.name for s in self.states)]
 
 
 class Poisons(_Section):
@@ -365,11 +402,13 @@ class Design(_Section):
     pressurizer: PressurizerKind | None = None
     steam_generators: SteamGeneratorKind | None = None
     turbine: Turbine | None = None
+    emergency_feedwater: EmergencyFeedwater | None = None
     # emergency power and emergency core cooling (plant, primary side)
     electrical: Electrical | None = None
     emergency_cooling: EmergencyCooling | None = None
     poisons: Poisons | None = None
     decay_heat: DecayHeat | None = None
+    cycle: Cycle | None = None
     # passive safety systems (nppsim.designs.passive_sections), where the design has them
     passive_safety: PassiveSafety | None = None
     path: str = ""
@@ -409,6 +448,35 @@ class Design(_Section):
         out = parse_design(data, file or self.path or None)
         kept = {k: v for k, v in self.inherited.items() if k not in overrides}
         return out.model_copy(update={"path": self.path, "inherited": kept})
+
+    def at_cycle(self, name: str | None, file: str | None = None, field: str = "cycle") -> Design:
+        """This design with its core at the cycle state ``name`` (``[cycle]``): the state's
+        critical boron, feedback coefficients and delayed-neutron fractions replace those of
+        ``[reactivity]`` and ``[kinetics]``. None or the reference state: the design itself.
+
+        Raises :class:`InputError` naming ``file`` and ``field`` for an unknown state.
+        """
+        if name is None:
+            return self
+        if self.cycle is None:
+            raise InputError(file, field, name, f"design {self.name} has no [cycle] states")
+        if name == self.cycle.reference:
+            return self
+        states = {s.name: s for s in self.cycle.states}
+        if name not in states:
+            raise InputError(file, field, name, "one of " + ", ".join(self.cycle.names))
+        st = states[name]
+        data = self.model_dump(exclude={"path"}, exclude_none=True)
+        for key in (
+            "critical_boron_full_power",
+            "doppler_coefficient",
+            "moderator_density_coefficient",
+            "boron_worth",
+        ):
+            data["reactivity"][key] = getattr(st, key).model_dump(exclude_none=True)
+        data["kinetics"]["beta"] = st.beta.model_dump(exclude_none=True)
+        out = parse_design(data, file or self.path or None)
+        return out.model_copy(update={"path": self.path})
 
     def sections(self) -> list[tuple[str, BaseModel]]:
         """The data sections present in the file, in schema order (``[design]`` excluded)."""
@@ -789,10 +857,13 @@ from nppsim.designs.integral_sections import (  # noqa: E402
 )
 from nppsim.designs.passive_sections import PassiveSafety  # noqa: E402
 from nppsim.designs.plant_sections import (  # noqa: E402
+    ArmControl,
     BoronSystem,
     Electrical,
     EmergencyCooling,
+    EmergencyFeedwater,
     PlantProtection,
+    PowerLimitation,
     Pressurizer,
     PressurizerControl,
     Primary,

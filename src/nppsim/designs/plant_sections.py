@@ -3,8 +3,9 @@
 Sections (each a TOML table of quantities, every value with unit, source and confidence):
 
 ``[primary]``, ``[pumps]``, ``[pressurizer]``, ``[steam_generators]``, ``[turbine]``,
-``[protection]`` and ``[control]`` (with sub-tables ``[control.pressurizer]``,
-``[control.steam_generators]``, ``[control.turbine]``, ``[control.steam_dump]``).
+``[emergency_feedwater]``, ``[protection]`` and ``[control]`` (with sub-tables
+``[control.pressurizer]``, ``[control.steam_generators]``, ``[control.turbine]``,
+``[control.steam_dump]``, ``[control.arm]``, ``[control.power_limitation]``).
 
 :class:`PlantProtection` is a superset of :class:`nppsim.designs.Protection` (same names and
 ranges for ``high_flux`` and ``short_period``), so that a design file can carry one ``[protection]``
@@ -44,12 +45,15 @@ if TYPE_CHECKING:  # imported where used: reading a design must not load Numba o
     from nppsim.physics.steam_generator import SteamGeneratorGeometry
 
 __all__ = [
+    "ArmControl",
     "BoronSystem",
     "Electrical",
     "EmergencyCooling",
+    "EmergencyFeedwater",
     "PlantControl",
     "PlantProtection",
     "PlantSections",
+    "PowerLimitation",
     "Pressurizer",
     "Primary",
     "Pumps",
@@ -243,12 +247,24 @@ class SteamGenerators(_Section):
     primary_resistance_share: Q(0.0, 1.0, "1")
     primary_nodes: int = Field(4, ge=1, le=20)
     steam_line_pressure_drop: Q(0.0, 2e6, "Pa")
+    # swell and shrink, and the narrow-range level transmitter (issue 8)
+    void_residence_time: Q(0.05, 20.0, "s")
+    level_tap_low: Q(0.0, 10.0, "m")
+    level_tap_high: Q(0.0, 10.0, "m")
+    level_transmitter_time_constant: Q(0.01, 60.0, "s")
 
     @model_validator(mode="after")
     def _consistent(self) -> SteamGenerators:
         d = self.vessel_inner_diameter.si
         if not 0.0 <= self.tube_bundle_bottom.si < self.tube_bundle_top.si < d:
             raise ValueError("steam_generators: need 0 <= tube_bundle_bottom < tube_bundle_top < D")
+        if not self.tube_bundle_bottom.si < self.level_tap_low.si < self.nominal_level.si:
+            raise ValueError(
+                "steam_generators.level_tap_low must lie between the bundle bottom and the "
+                "nominal level"
+            )
+        if not self.nominal_level.si < self.level_tap_high.si < d:
+            raise ValueError("steam_generators.level_tap_high must lie above the nominal level")
         if not self.tube_bundle_top.si < self.nominal_level.si < d:
             raise ValueError(
                 "steam_generators.nominal_level must lie above the tube bundle, below D"
@@ -320,17 +336,48 @@ class Turbine(_Section):
     feed_pressure_margin: Q(0.0, 5e6, "Pa")
     feed_valve_capacity: Q(1.0, 2000.0, "kg/s")
     feed_valve_dp_rated: Q(1e4, 5e6, "Pa")
-    emergency_feed_flow: Q(0.0, 200.0, "kg/s")
-    emergency_feed_temperature: Q(273.15, 400.0, "K")
     feed_pumps: int = Field(ge=1, le=6)
     feed_pump_capacity: Q(0.05, 2.0, "1")
     house_load: Q(0.0, 0.3, "1")
+    # the integral plant's emergency feed (full flow, no level control: its once-through steam
+    # generators have no level); the loop plants give [emergency_feedwater] instead
+    emergency_feed_flow: Q(0.0, 500.0, "kg/s") | None = None
+    emergency_feed_temperature: Q(273.15, 500.0, "K") | None = None
+    # the turbine-generator's valves and shaft, and the feedwater heaters (issue 8)
+    stop_valve_closing_time: Q(0.01, 10.0, "s")
+    control_valve_closing_time: Q(0.01, 10.0, "s")
+    intercept_valve_closing_time: Q(0.01, 10.0, "s")
+    intercept_valve_opening_time: Q(0.1, 600.0, "s")
+    valve_servo_time_constant: Q(0.005, 5.0, "s")
+    steam_chest_time_constant: Q(0.01, 5.0, "s")
+    inertia_constant: Q(0.5, 20.0, "s")
+    windage_friction_loss: Q(0.0, 0.05, "1")
+    intercept_valve_speed_start: Q(1.0, 1.3, "1")
+    intercept_valve_speed_full: Q(1.0, 1.3, "1")
+    deaerator_temperature: Q(273.15, 500.0, "K")
+    heater_time_constant: Q(1.0, 3600.0, "s")
 
     @model_validator(mode="after")
     def _consistent(self) -> Turbine:
         if self.sg_safety_full_pressure.si <= self.sg_safety_open_pressure.si:
             raise ValueError("turbine.sg_safety_full_pressure must exceed sg_safety_open_pressure")
+        if self.intercept_valve_speed_full.si <= self.intercept_valve_speed_start.si:
+            raise ValueError(
+                "turbine.intercept_valve_speed_full must exceed intercept_valve_speed_start"
+            )
         return self
+
+
+class EmergencyFeedwater(_Section):
+    """Emergency feedwater: motor-driven pumps from the demineralised-water tanks, each steam
+    generator's valve holding its measured level in a band (issue 8)."""
+
+    flow: Q(0.0, 200.0, "kg/s")
+    temperature: Q(273.15, 400.0, "K")
+    start_delay: Q(0.0, 600.0, "s")
+    start_level: Q(0.0, 10.0, "m")
+    level_setpoint: Q(0.0, 10.0, "m")
+    level_band: Q(0.01, 5.0, "m")
 
 
 class Condition(_Section):
@@ -354,11 +401,28 @@ class TripSpec(_Section):
     signal: str
     compare: Literal["above", "below"]
     setpoint: str | Quantity | float
-    enable: Condition | None = None
+    enable: Condition | list[Condition] | None = None
     delay: Quantity | None = None
     actions: list[str] = Field(default=["scram"], min_length=1)
     detail: str = ""
     display_unit: str = "1"
+    # a hold row acts while its condition lasts (PZ-1, PZ-2, the power limiter) and ends when
+    # the signal is back by ``reset`` (relative to the setpoint)
+    hold: bool = False
+    reset: float = Field(0.0, ge=0.0, le=10.0)
+
+    @model_validator(mode="after")
+    def _two_conditions(self) -> TripSpec:
+        if isinstance(self.enable, list) and not 1 <= len(self.enable) <= 2:
+            raise ValueError("enable: one or two conditions")
+        return self
+
+    @property
+    def conditions(self) -> list[Condition]:
+        """The enabling conditions (none, one or two)."""
+        if self.enable is None:
+            return []
+        return list(self.enable) if isinstance(self.enable, list) else [self.enable]
 
 
 class PowerReductionSpec(_Section):
@@ -369,10 +433,17 @@ class PowerReductionSpec(_Section):
     signal: str
     compare: Literal["above", "below"]
     setpoint: str | Quantity | float
-    enable: Condition | None = None
+    enable: Condition | list[Condition] | None = None
     target: Quantity
     rate: Quantity
     detail: str = ""
+
+    @property
+    def conditions(self) -> list[Condition]:
+        """The enabling conditions (none, one or two)."""
+        if self.enable is None:
+            return []
+        return list(self.enable) if isinstance(self.enable, list) else [self.enable]
 
 
 class PlantProtection(_Section):
@@ -391,6 +462,13 @@ class PlantProtection(_Section):
     eccs_low_primary_pressure: Q(1e6, 20e6, "Pa") | None = None
     turbine_trip_power_threshold: Q(0.0, 1.2, "1")
     low_pressure_trip_power: Q(0.0, 1.0, "1")
+    # turbine-generator protection, URB and the preventive protections PZ-1 and PZ-2 (issue 8)
+    turbine_overspeed: Q(1.0, 1.3, "1")
+    generator_reverse_power: Q(0.0, 0.1, "1")
+    urb_power_threshold: Q(0.0, 1.2, "1")
+    pz1_power_margin: Q(0.0, 0.5, "1")
+    pz2_power_margin: Q(0.0, 0.5, "1")
+    pz1_primary_pressure: Q(10e6, 22e6, "Pa")
     trips: list[TripSpec] = Field(min_length=1)
     power_reductions: list[PowerReductionSpec] = Field(default_factory=list)
 
@@ -559,6 +637,31 @@ class TurbineControl(_Section):
     power_band: Q(1e-3, 1.0, "1")
     power_integral_time: Q(0.1, 1e4, "s")
     valve_rate_limit: Q(1e-4, 1.0, "1/s")
+    speed_droop: Q(0.01, 0.2, "1")
+    max_load_rate: Q(1e-5, 1.0, "1/s")
+    pressure_limiter_offset: Q(0.0, 5e6, "Pa")
+    pressure_limiter_band: Q(1e3, 1e8, "Pa")
+
+
+class ArmControl(_Section):
+    """The reactor power controller's pressure mode (the reactor keeps the steam pressure while
+    the turbine follows its load): the integral term of its power reference (issue 8)."""
+
+    pressure_integral_time: Q(1.0, 1e5, "s")
+    pressure_integral_limit: Q(0.0, 0.5, "1")
+
+
+class PowerLimitation(_Section):
+    """The power limiter (ROM) and the fast unit unloading (URB) of a VVER-1000 (issue 8).
+
+    ``allowed_by_pumps[k]`` is the allowed power with k reactor coolant pumps running (k = 0..n),
+    ``allowed_by_feed_pumps[k]`` with k main feed pumps running; ``urb_group`` names the bank
+    URB drops."""
+
+    urb_group: str
+    allowed_by_pumps: Q(0.0, 1.2, "1")
+    allowed_by_feed_pumps: Q(0.0, 1.2, "1")
+    allowed_dropped_cluster: Q(0.0, 1.2, "1")
 
 
 class SteamDumpControl(_Section):
@@ -577,6 +680,8 @@ class PlantControl(_Section):
     steam_generators: SteamGeneratorControl
     turbine: TurbineControl
     steam_dump: SteamDumpControl
+    arm: ArmControl
+    power_limitation: PowerLimitation
     boron: BoronSystem | None = None
 
 
@@ -588,6 +693,7 @@ class PlantSections(_Section):
     pressurizer: Pressurizer
     steam_generators: SteamGenerators
     turbine: Turbine
+    emergency_feedwater: EmergencyFeedwater
     protection: PlantProtection
     control: PlantControl
     electrical: Electrical | None = None
@@ -626,8 +732,29 @@ class PlantSections(_Section):
                 f"control.pressurizer.heater_cutout_reset must lie within 0..{h:.2f} m"
             )
         sg = self.steam_generators
-        if not sg.tube_bundle_bottom.si < self.protection.low_sg_level.si < sg.nominal_level.si:
-            raise ValueError("protection.low_sg_level must lie between bundle bottom and nominal")
+        if not sg.level_tap_low.si < self.protection.low_sg_level.si < sg.level_tap_high.si:
+            raise ValueError(
+                "protection.low_sg_level (a measured level) must lie within the narrow range, "
+                "steam_generators.level_tap_low to level_tap_high"
+            )
+        ef = self.emergency_feedwater
+        for name in ("start_level", "level_setpoint"):
+            if not sg.level_tap_low.si < getattr(ef, name).si < sg.level_tap_high.si:
+                raise ValueError(
+                    f"emergency_feedwater.{name} (a measured level) must lie within the narrow "
+                    "range, steam_generators.level_tap_low to level_tap_high"
+                )
+        pl = self.control.power_limitation
+        if len(pl.allowed_by_pumps.si_list) != self.primary.loops + 1:
+            raise ValueError(
+                "control.power_limitation.allowed_by_pumps: one value for each number of pumps "
+                f"running, 0 to {self.primary.loops}"
+            )
+        if len(pl.allowed_by_feed_pumps.si_list) != self.turbine.feed_pumps + 1:
+            raise ValueError(
+                "control.power_limitation.allowed_by_feed_pumps: one value for each number of "
+                f"feed pumps running, 0 to {self.turbine.feed_pumps}"
+            )
         if (
             not self.control.steam_dump.bru_k_pressure.si
             < self.control.steam_dump.bru_a_pressure.si
@@ -648,13 +775,27 @@ def plant_sections(design: Any) -> PlantSections:
         return integral_sections(design)  # type: ignore[return-value]
     missing = [
         s
-        for s in ("primary", "pumps", "pressurizer", "steam_generators", "turbine")
+        for s in (
+            "primary",
+            "pumps",
+            "pressurizer",
+            "steam_generators",
+            "turbine",
+            "emergency_feedwater",
+        )
         if getattr(design, s, None) is None
     ]
     ctl = design.control
     if ctl is None or any(
         getattr(ctl, s, None) is None
-        for s in ("pressurizer", "steam_generators", "turbine", "steam_dump")
+        for s in (
+            "pressurizer",
+            "steam_generators",
+            "turbine",
+            "steam_dump",
+            "arm",
+            "power_limitation",
+        )
     ):
         missing.append("control.*")
     if missing or not isinstance(design.protection, PlantProtection):
@@ -674,12 +815,15 @@ def plant_sections(design: Any) -> PlantSections:
                 "pressurizer": design.pressurizer,
                 "steam_generators": design.steam_generators,
                 "turbine": design.turbine,
+                "emergency_feedwater": design.emergency_feedwater,
                 "protection": design.protection,
                 "control": {
                     "pressurizer": ctl.pressurizer,
                     "steam_generators": ctl.steam_generators,
                     "turbine": ctl.turbine,
                     "steam_dump": ctl.steam_dump,
+                    "arm": ctl.arm,
+                    "power_limitation": ctl.power_limitation,
                     "boron": getattr(ctl, "boron", None),
                 },
                 "electrical": getattr(design, "electrical", None),

@@ -68,6 +68,8 @@ class RunSpec(BaseModel):
             design = des
         else:
             design = load_design(des)
+        # the core at the scenario's point of the fuel cycle, then the user's overrides
+        design = design.at_cycle(sc.initial.cycle, sc.path or None, "initial.cycle")
         if self.overrides:
             design = design.with_overrides(dict(self.overrides))
         return sc, design

@@ -12,10 +12,17 @@ steam mass ``M`` [kg] and internal energy ``U`` [J]. Feedwater (subcooled) mixes
 dry saturated steam leaves (the separators hold moisture below 0.2 %).
 
 Level: the *collapsed* level (the level the liquid would have without bubbles) in a horizontal
-cylinder, corrected for the volume of the tube bundle and the two primary collectors. Swell and
-shrink (the void in the boiling pool that makes the mixture level rise when steam demand rises)
-are not modelled: in this model a pressure drop flashes water to steam and the level falls.
-A plant model that needs the swell of the measured level must add it as a separate lag.
+cylinder, corrected for the volume of the tube bundle and the two primary collectors.
+
+Swell and shrink (issue 8): the steam bubbles rising from the tube bundle through the pool occupy
+a volume V_v (:func:`void_equilibrium`: the steam made per second times its residence time in
+the pool), so the two-phase *mixture* level stands above the collapsed level. More heat or a
+lower pressure (lighter steam) means more void and a higher mixture level (swell); less heat or a
+higher pressure, less void (shrink). The plant measures the level with a differential-pressure
+transmitter between two taps (the narrow range): it weighs the water between them, so the void in
+the pool below the lower tap, which lifts water into the span, reads as level
+(:func:`narrow_range_level`). Equilibrium of the vessel (mass and energy) is unchanged: the
+bubbles are part of the vapour volume.
 
 References: Incropera & DeWitt, *Fundamentals of Heat and Mass Transfer*, 6th ed. (2007), ch. 11
 (heat exchangers, effectiveness-NTU); Rassokhin, *Steam generating plants of NPPs* (1987) for the
@@ -40,10 +47,13 @@ __all__ = [
     "design_ua",
     "level_from_liquid_volume",
     "liquid_volume_at_level",
+    "narrow_range_level",
     "node_heat_flows",
     "operating_ua",
+    "pool_void_fraction",
     "secondary_derivatives",
     "segment_area",
+    "void_equilibrium",
 ]
 
 
@@ -426,3 +436,106 @@ def secondary_derivatives(
         dM/dt [kg/s], dU/dt [W].
     """
     return feed_flow - steam_flow, heat_in + feed_flow * feed_h - steam_flow * steam_h
+
+
+# -- swell and shrink, and the level as the plant measures it (issue 8) ---------------------------
+@njit
+def void_equilibrium(
+    heat: float, h_fg: float, rho_g: float, residence_time: float, max_void: float = 1e30
+) -> float:
+    r"""Steam volume held in the boiling pool at a heat input and pressure.
+
+    .. math:: V_v = \min\Big(t_r\,\frac{\max(Q, 0)}{h_{fg}\,\rho_g}, V_{max}\Big)
+
+    The bundle makes Q/h_fg kilograms of steam a second, which rise through the water above the
+    tubes in a residence time t_r (the rise height over the bubbles' velocity, drift plus the
+    pool's circulation); the pool holds their volume. At constant heat a lower pressure (lighter
+    steam) holds more void: the swell that follows a rise in steam demand; a higher pressure
+    holds less: the shrink after a turbine trip. A drift-flux picture (Zuber and Findlay, *J.
+    Heat Transfer* 87 (1965) 453) with a constant bubble velocity; t_r is a design estimate.
+    A shallow pool cannot hold that much steam: the caller bounds the void by V_max (the steam
+    generator takes the water above the tube bundle's bottom, a void fraction of at most one
+    half there); a dried-out vessel (h_fg = 0, single phase) holds none.
+
+    Parameters
+    ----------
+    heat : float
+        Heat from the primary Q [W].
+    h_fg : float
+        Latent heat at the pool's pressure [J/kg].
+    rho_g : float
+        Saturated steam density [kg/m3].
+    residence_time : float
+        t_r [s].
+    max_void : float
+        V_max [m3].
+
+    Returns
+    -------
+    float
+        V_v [m3].
+    """
+    denom = h_fg * rho_g
+    if not denom > 0.0:
+        return 0.0
+    return max(min(residence_time * max(heat, 0.0) / denom, max_void), 0.0)
+
+
+@njit
+def pool_void_fraction(void: float, liquid_volume: float, volume_below_bundle: float) -> float:
+    """Mean void fraction of the two-phase pool between the tube bundle's bottom and the mixture
+    level.
+
+    .. math:: \alpha = \frac{V_v}{V_f + V_v - V_0}
+
+    with V_0 the (bubble-free) water below the lowest tube row.
+
+    Parameters
+    ----------
+    void : float
+        Steam volume in the pool V_v [m3].
+    liquid_volume : float
+        Water volume V_f [m3].
+    volume_below_bundle : float
+        V_0 [m3].
+
+    Returns
+    -------
+    float
+        alpha, 0 to 0.95 [1].
+    """
+    mix = liquid_volume + void - volume_below_bundle
+    if mix <= 1e-6:
+        return 0.0
+    return min(max(void / mix, 0.0), 0.95)
+
+
+@njit
+def narrow_range_level(mixture_level: float, void_fraction: float, tap_low: float, tap_high: float):
+    r"""Level indicated by a differential-pressure transmitter between two taps.
+
+    .. math:: L = z_{lo} + (1 - \alpha)\,(\mathrm{clip}(z_{mix}, z_{lo}, z_{hi}) - z_{lo})
+
+    The transmitter weighs the column between the taps (its reference leg compensates the steam
+    above): the water height it shows is the liquid in the span, the two-phase mixture up to the
+    mixture level at (1 - alpha) of its height. It therefore reads above the collapsed level by
+    about alpha (z_lo - z_bundle bottom): the void below the lower tap lifts water into the span.
+    Off scale it reads z_lo or z_hi. (The mixture is taken uniform and the flow's dynamic
+    pressure is neglected.)
+
+    Parameters
+    ----------
+    mixture_level : float
+        Two-phase mixture level z_mix [m].
+    void_fraction : float
+        alpha [1] (:func:`pool_void_fraction`).
+    tap_low, tap_high : float
+        Elevations of the lower and upper taps [m].
+
+    Returns
+    -------
+    float
+        Indicated level L [m] (above the vessel bottom, like the other levels).
+    """
+    z = min(max(mixture_level, tap_low), tap_high)
+    return tap_low + (1.0 - void_fraction) * (z - tap_low)

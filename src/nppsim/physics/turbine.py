@@ -12,10 +12,27 @@ Everything else is algebraic: valve flows (turbine control valves, BRU-K steam d
 condenser, BRU-A dump to the atmosphere, steam-generator safety valves), turbine and generator
 power, feedwater flow. The same valve functions serve the pressurizer relief valves.
 
+The turbine-generator's shaft and valves (issue 8) add the states of the IEEE steam-turbine model
+with reheat (IEEE Committee Report, "Dynamic models for steam and hydro turbines in power system
+studies", *IEEE Trans. PAS* 92 (1973) 1904; Kundur, *Power System Stability and Control*,
+McGraw-Hill 1994, ch. 9):
+
+* the positions of the stop, control and intercept valves, each a servo with its closing and
+  opening rates (:func:`valve_servo_rate`);
+* the steam chest ahead of the HP cylinder (time constant T_CH) and the crossover with the
+  moisture separator-reheater ahead of the LP cylinders (T_RH), through which the intercept valves
+  pass the steam (:func:`lag_rate`, :func:`crossover_rate`);
+* the rotor speed from the swing equation (:func:`rotor_acceleration`), with the speed governor's
+  droop (:func:`governor_demand`) and the intercept valves' overspeed action
+  (:func:`intercept_valve_demand`);
+* the feedwater temperature from the regenerative heater train, fed by extraction steam in
+  proportion to the turbine's steam flow, with the heaters' thermal lag
+  (:func:`feedwater_heater_target`).
+
 Fixed boundary conditions (documented simplifications): the condenser holds a fixed pressure; the
-feedwater reaches the steam generators at a fixed enthalpy (the regenerative heaters are not
-modelled, so feedwater temperature does not fall after a turbine trip); the generator is tied to a
-stiff grid (turbine speed is not a state).
+grid is stiff (a generator on the grid turns at synchronous speed; electromechanical swings of
+about 1 Hz are not modelled); the deaerator holds its pressure (its temperature is the feedwater
+temperature without extraction steam to the high-pressure heaters).
 """
 
 from __future__ import annotations
@@ -27,19 +44,27 @@ from nppsim.physics._coolprop import coolprop, state
 
 __all__ = [
     "choked_steam_flow",
+    "crossover_rate",
     "design_turbine_efficiency",
     "electric_power",
     "feedwater_enthalpy",
     "feedwater_flow",
+    "feedwater_heater_target",
+    "governor_demand",
     "header_pressure_derivative",
+    "intercept_valve_demand",
     "isentropic_enthalpy_drop",
+    "lag_rate",
     "orifice_flow",
     "proportional_lift",
     "reheat_power_derivative",
+    "rotor_acceleration",
     "saturated_steam_density_slope",
     "steam_line_flow",
     "turbine_mechanical_power",
     "turbine_steam_flow",
+    "valve_servo_rate",
+    "windage_friction_loss",
 ]
 
 
@@ -502,3 +527,244 @@ def feedwater_enthalpy(temperature: float, pressure: float) -> float:
     water = state("turbine")
     water.update(cp.PT_INPUTS, pressure, temperature)
     return water.hmass()
+
+
+# -- the turbine-generator's valves and shaft (issue 8) -----------------------------------------
+@njit
+def valve_servo_rate(
+    position: float, demand: float, servo_time: float, rate_open: float, rate_close: float
+) -> float:
+    r"""Rate of a hydraulic valve servo with a proportional band and rate limits.
+
+    .. math:: \frac{dy}{dt} = v\,\tanh\Big(\frac{u - y}{v\,T_s}\Big), \qquad
+              v = v_{open}\ (u > y),\ v_{close}\ (u \le y)
+
+    Near the demand the servo is a first-order lag of time constant T_s; far from it the valve
+    travels at its rate limit (the oil flow of the servomotor): full stroke in 1/v seconds. The
+    tanh keeps the rate smooth. Kundur (1994) §9.1.2, fig. 9.12 (speed relay and servomotor with
+    rate limits); IEEE Committee Report (1973) fig. 6.
+
+    Parameters
+    ----------
+    position : float
+        Valve position y [1].
+    demand : float
+        Position demand u [1].
+    servo_time : float
+        Time constant of the servo near its demand T_s [s].
+    rate_open, rate_close : float
+        Travel rates opening and closing (full strokes per second) [1/s].
+
+    Returns
+    -------
+    float
+        dy/dt [1/s].
+    """
+    e = demand - position
+    v = rate_open if e > 0.0 else rate_close
+    return v * math.tanh(e / (v * servo_time))
+
+
+@njit
+def lag_rate(x: float, target: float, time_constant: float) -> float:
+    r"""First-order lag: :math:`dx/dt = (x_\infty - x)/T`.
+
+    The steam chest of the HP cylinder (T_CH, the steam volume between the control valves and
+    the first stage: IEEE Committee Report 1973, fig. 4), the transmitter damping of a level
+    measurement and the heaters' thermal storage all take this form.
+
+    Parameters
+    ----------
+    x : float
+        State [any unit].
+    target : float
+        Its steady value for the present inputs [same unit].
+    time_constant : float
+        T [s].
+
+    Returns
+    -------
+    float
+        dx/dt [unit/s].
+    """
+    return (target - x) / time_constant
+
+
+@njit
+def crossover_rate(stored: float, power_in: float, intercept: float, time_constant: float) -> float:
+    r"""Steam stored in the crossover and the moisture separator-reheater, as the LP power it can
+    develop.
+
+    .. math:: T_{RH}\,\frac{dP_x}{dt} = f_{lp}\,P_s - y_{iv}\,P_x, \qquad P_{lp} = y_{iv}\,P_x
+
+    The large volume between the HP exhaust and the LP inlet fills with the HP flow (f_lp P_s, the
+    LP share of the steady power of the present HP flow) and empties through the intercept valves
+    y_iv in proportion to its pressure (Stodola: flow ~ pressure), so with the valves open P_lp
+    lags f_lp P_s with the reheater time constant (the IEEE reheat model), and shut intercept
+    valves cut the LP power at once while the crossover keeps its steam. IEEE Committee Report
+    (1973) fig. 4 (tandem-compound, single reheat); Kundur (1994) §9.1.1.
+
+    Parameters
+    ----------
+    stored : float
+        P_x: LP power the crossover steam would give with the valves fully open [W].
+    power_in : float
+        f_lp P_s: LP share of the steady power of the HP flow [W].
+    intercept : float
+        Intercept-valve position y_iv [1].
+    time_constant : float
+        T_RH [s].
+
+    Returns
+    -------
+    float
+        dP_x/dt [W/s].
+    """
+    return (power_in - intercept * stored) / time_constant
+
+
+@njit
+def rotor_acceleration(
+    speed: float, power_turbine: float, power_load: float, inertia_constant: float, p_rated: float
+) -> float:
+    r"""Swing equation of the turbine-generator shaft in per unit.
+
+    .. math:: \frac{d\omega}{dt} = \frac{P_t - P_{load}}{2 H P_R\,\omega}
+
+    with ω the speed over synchronous speed, P_t the turbine's shaft power (less windage and
+    friction), P_load the generator's electric load and H the inertia constant (kinetic energy at
+    synchronous speed over the rating). Kundur (1994) eq. 3.9 and §3.9 (torque = power / speed).
+
+    Parameters
+    ----------
+    speed : float
+        ω [1] (floored at 0.05 so that a shaft at rest stays finite).
+    power_turbine : float
+        Shaft power delivered to the generator [W].
+    power_load : float
+        Electric load of the generator (air-gap power) [W].
+    inertia_constant : float
+        H [s].
+    p_rated : float
+        Rating the inertia constant refers to [W].
+
+    Returns
+    -------
+    float
+        dω/dt [1/s].
+    """
+    return (power_turbine - power_load) / (2.0 * inertia_constant * p_rated * max(speed, 0.05))
+
+
+@njit
+def windage_friction_loss(speed: float, loss_rated: float) -> float:
+    r"""Windage and bearing friction of the shaft: :math:`P_f = P_{f,R}\,\omega^2`.
+
+    Bearing friction grows about as ω² and blade windage (with vacuum in the condenser) between
+    ω² and ω³; ω² is taken. At synchronous speed it is what a tripped turbine-generator draws
+    from the grid as a motor, which the reverse-power relay detects.
+
+    Parameters
+    ----------
+    speed : float
+        ω [1].
+    loss_rated : float
+        Loss at synchronous speed [W].
+
+    Returns
+    -------
+    float
+        P_f [W].
+    """
+    return loss_rated * speed * speed
+
+
+@njit
+def governor_demand(load_reference: float, speed: float, droop: float) -> float:
+    r"""Control-valve demand of a speed governor with droop.
+
+    .. math:: u = u_{ref} + \frac{1 - \omega}{R}
+
+    A speed 1 % above synchronous closes the valves by 1 / (100 R) of their travel (R = 0.045:
+    by 22 %). On a stiff grid ω = 1 and the load reference (from the turbine controller) alone
+    sets the valves; on house load after a load rejection the droop holds the speed. Kundur
+    (1994) §9.1.2 eq. 9.2; IEEE Committee Report (1973) fig. 6.
+
+    Parameters
+    ----------
+    load_reference : float
+        Valve demand at synchronous speed u_ref [1].
+    speed : float
+        ω [1].
+    droop : float
+        R [1].
+
+    Returns
+    -------
+    float
+        u [1].
+    """
+    return load_reference + (1.0 - speed) / droop
+
+
+@njit
+def intercept_valve_demand(speed: float, start: float, full: float) -> float:
+    r"""Intercept-valve demand from the speed: open below ``start``, shut from ``full``.
+
+    .. math:: u_{iv} = \mathrm{clip}\Big(\frac{\omega_{full} - \omega}
+              {\omega_{full} - \omega_{start}}, 0, 1\Big)
+
+    The intercept valves ahead of the LP cylinders hold back the crossover steam, which would
+    otherwise drive the shaft for several seconds after the control valves shut (Kundur 1994
+    §9.1.2, "intercept valves ... begin to close when the speed exceeds about 101-102 %").
+
+    Parameters
+    ----------
+    speed : float
+        ω [1].
+    start, full : float
+        Speeds at which the valves start to close and are shut [1].
+
+    Returns
+    -------
+    float
+        u_iv [1].
+    """
+    return min(1.0, max(0.0, (full - speed) / (full - start)))
+
+
+@njit
+def feedwater_heater_target(
+    flow_fraction: float, h_deaerator: float, h_rated: float, fraction_max: float = 1.1
+) -> float:
+    r"""Steady feedwater enthalpy after the regenerative heaters at a turbine steam flow.
+
+    .. math:: h_\infty = h_{da} + (h_{fw,R} - h_{da})\,\mathrm{clip}(\dot m_t/\dot m_R,
+              0, f_{max})
+
+    The high-pressure heaters take extraction steam from the turbine, whose stage pressures (and
+    so the saturation temperatures that heat the feedwater) fall about in proportion to the steam
+    flow (Stodola's cone law); the heat they add is taken proportional to the flow. With the
+    turbine stopped the feedwater leaves the deaerator at its saturation temperature. The law,
+    linear in the enthalpy, is the simplest with these two ends; with the V-446 data (220 °C
+    rated, deaerator 164 °C) it gives about 192 °C at half flow. Heat-balance diagrams of the
+    K-1000-60/3000 at part load were not available to check it.
+
+    Parameters
+    ----------
+    flow_fraction : float
+        Turbine steam flow over rated [1].
+    h_deaerator : float
+        Feedwater enthalpy with no extraction steam (deaerator outlet) [J/kg].
+    h_rated : float
+        Feedwater enthalpy at rated flow [J/kg].
+    fraction_max : float
+        Upper clip of the flow fraction [1].
+
+    Returns
+    -------
+    float
+        h_inf [J/kg].
+    """
+    f = min(max(flow_fraction, 0.0), fraction_max)
+    return h_deaerator + (h_rated - h_deaerator) * f

@@ -243,9 +243,21 @@ def plant_trip_rows(design: Design | CoreDesign) -> list[TripRow]:
     pr = plant_sections(design).protection
     file = design.path or None
     rows: list[TripRow] = []
+
+    def enabling(spec: Any, where: str) -> dict[str, Any]:
+        """The row's enabling conditions (none, one or two) as TripRow fields."""
+        out: dict[str, Any] = {}
+        for j, en in enumerate(spec.conditions):
+            key = "enable" if j == 0 else "enable2"
+            out[f"{key}_signal"] = en.signal
+            out[f"{key}_sense"] = en.compare
+            out[f"{key}_threshold"] = _resolve(
+                design, en.threshold, file, f"{where}.enable.threshold"
+            )
+        return out
+
     for i, t in enumerate(pr.trips):
         where = f"protection.trips[{i}]"
-        en = t.enable
         rows.append(
             TripRow(
                 t.name,
@@ -254,18 +266,15 @@ def plant_trip_rows(design: Design | CoreDesign) -> list[TripRow]:
                 _resolve(design, t.setpoint, file, f"{where}.setpoint"),
                 actions=tuple(t.actions),
                 delay=t.delay.si if t.delay is not None else 0.0,
-                enable_signal=en.signal if en else "",
-                enable_sense=en.compare if en else "above",
-                enable_threshold=(
-                    _resolve(design, en.threshold, file, f"{where}.enable.threshold") if en else 0
-                ),
                 detail=t.detail,
                 scale=1.0 / to_si(1.0, t.display_unit) if t.display_unit != "degC" else 1.0,
+                hold=t.hold,
+                reset=t.reset,
+                **enabling(t, where),
             )
         )
     for i, f in enumerate(pr.power_reductions):
         where = f"protection.power_reductions[{i}]"
-        en = f.enable
         rows.append(
             TripRow(
                 f"fpr_{f.name}",
@@ -273,14 +282,10 @@ def plant_trip_rows(design: Design | CoreDesign) -> list[TripRow]:
                 f.compare,
                 _resolve(design, f.setpoint, file, f"{where}.setpoint"),
                 actions=("fpr",),
-                enable_signal=en.signal if en else "",
-                enable_sense=en.compare if en else "above",
-                enable_threshold=(
-                    _resolve(design, en.threshold, file, f"{where}.enable.threshold") if en else 0
-                ),
                 detail=f.detail,
                 target=f.target.si,
                 rate=f.rate.si,
+                **enabling(f, where),
             )
         )
     return rows
@@ -348,25 +353,61 @@ class PlantData:
         self.steam_rated = tb.rated_steam_flow.si / nl
         self.rho_g_rated = water.saturated_vapour_density(sg.steam_pressure.si)
         h_g_in = water.saturated_vapour_enthalpy(tb.inlet_pressure.si)
+        self.p_electric_rated = design.rating.power_electric_gross.si
+        # the shaft's windage and friction come off the generator's output (issue 8): the
+        # efficiency is fitted so that the rated steam flow still gives the rated output
+        self.p_friction = tb.windage_friction_loss.si * self.p_electric_rated
         self.eta_turbine = turbine.design_turbine_efficiency(
-            design.rating.power_electric_gross.si,
+            self.p_electric_rated + self.p_friction,
             tb.generator_efficiency.si,
             tb.rated_steam_flow.si,
             tb.inlet_pressure.si,
             float(h_g_in),
             tb.condenser_pressure.si,
         )
-        self.p_electric_rated = design.rating.power_electric_gross.si
         self.h_fw_nominal = turbine.feedwater_enthalpy(
             sg.feedwater_temperature.si, sg.steam_pressure.si + 1e6
         )
-        self.h_ef = turbine.feedwater_enthalpy(
-            tb.emergency_feed_temperature.si, sg.steam_pressure.si + 1e6
+        ef = ps.emergency_feedwater
+        self.h_ef = turbine.feedwater_enthalpy(ef.temperature.si, sg.steam_pressure.si + 1e6)
+        self.h_deaerator = turbine.feedwater_enthalpy(
+            tb.deaerator_temperature.si, sg.steam_pressure.si + 1e6
         )
         z = np.linspace(0.0, self.geom.diameter, 2001)
         self.level_z = z
         self.level_v = np.array([steam_generator.liquid_volume_at_level(x, self.geom) for x in z])
         self.rating, self.curves = rating, curves
+        # swell and the measured level (issue 8): the level controllers hold the narrow-range
+        # reading that the nominal collapsed level and the full-power void give
+        self.v_below_bundle = steam_generator.liquid_volume_at_level(
+            sg.tube_bundle_bottom.si, self.geom
+        )
+        p_sg = sg.steam_pressure.si
+        h_fg = water.saturated_vapour_enthalpy(p_sg) - water.saturated_liquid_enthalpy(p_sg)
+        self.void_rated = steam_generator.void_equilibrium(
+            sg.thermal_power.si,
+            h_fg,
+            water.saturated_vapour_density(p_sg),
+            sg.void_residence_time.si,
+        )
+        self.level_measured_setpoint = self.measured_level(
+            steam_generator.liquid_volume_at_level(sg.nominal_level.si, self.geom),
+            self.void_rated,
+        )
+
+    def measured_level(self, liquid_volume: float, void: float) -> float:
+        """The narrow-range reading for a liquid volume [m3] and pool void [m3] (Python side of
+        the steam generator's kernel)."""
+        from nppsim.physics import steam_generator
+
+        sg = self.ps.steam_generators
+        z_mix = float(np.interp(liquid_volume + void, self.level_v, self.level_z))
+        alpha = steam_generator.pool_void_fraction(void, liquid_volume, self.v_below_bundle)
+        return float(
+            steam_generator.narrow_range_level(
+                z_mix, alpha, sg.level_tap_low.si, sg.level_tap_high.si
+            )
+        )
 
 
 def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
@@ -461,15 +502,6 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
         )
     comps.append(core)
     comps.append(
-        RodControl(
-            "rods",
-            band=ctl_core.power_error_band.si,
-            dead_band=ctl_core.power_dead_band.si if ctl_core.power_dead_band else 0.0,
-            pressure_gain=ctl_core.rod_pressure_gain.si if ctl_core.rod_pressure_gain else 0.0,
-            pressure_signal="turbine.header",
-        )
-    )
-    comps.append(
         BoronControl(
             "boron",
             rate_max=ctl_core.boron_rate_max.si,
@@ -536,6 +568,11 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     sg_data[sgm.S_SAFETY_FULL] = tb.sg_safety_full_pressure.si
     sg_data[sgm.S_SAFETY_CAP] = tb.sg_safety_capacity.si
     sg_data[sgm.S_P_GUESS] = sgs.steam_pressure.si
+    sg_data[sgm.S_RESIDENCE] = sgs.void_residence_time.si
+    sg_data[sgm.S_TAP_LOW] = sgs.level_tap_low.si
+    sg_data[sgm.S_TAP_HIGH] = sgs.level_tap_high.si
+    sg_data[sgm.S_LT_TAU] = sgs.level_transmitter_time_constant.si
+    sg_data[sgm.S_V_BELOW_BUNDLE] = data.v_below_bundle
     for i in loops:
         comps.append(
             sgm.SteamGenerator(
@@ -550,7 +587,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
                     "flow": f"circuit.flow[{i}]",
                     "header": "turbine.header",
                     "feed": f"feedwater.flow[{i}]",
-                    "feed_h": "feedwater.h",
+                    "feed_h": f"feedwater.h_sg[{i}]",
                 },
             )
         )
@@ -567,7 +604,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
             y_max=tb.max_valve_opening.si,
             tt=10.0,
             setpoint_a=tc.header_pressure_setpoint.si,
-            measure_b="turbine.load_estimate",
+            measure_b="turbine.load_measure",
             band_b=tc.power_band.si,
             ti_b=tc.power_integral_time.si,
             sign_b=1.0,
@@ -583,10 +620,12 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     fw_data[fw.FW_MARGIN] = tb.feed_pressure_margin.si
     fw_data[fw.FW_VALVE_CAP] = tb.feed_valve_capacity.si
     fw_data[fw.FW_VALVE_DP] = tb.feed_valve_dp_rated.si
-    fw_data[fw.FW_EMERGENCY] = tb.emergency_feed_flow.si
-    fw_data[fw.FW_H_NOMINAL] = data.h_fw_nominal
+    efw = ps.emergency_feedwater
+    fw_data[fw.FW_EMERGENCY] = efw.flow.si
     fw_data[fw.FW_H_EMERGENCY] = data.h_ef
     fw_data[fw.FW_INSTALLED] = tb.feed_pumps
+    fw_data[fw.FW_EF_SETPOINT] = efw.level_setpoint.si
+    fw_data[fw.FW_EF_BAND] = efw.level_band.si
     comps.append(
         fw.Feedwater(
             "feedwater",
@@ -594,15 +633,20 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
             tb.feed_pumps,
             sg_pressure=[f"sg{i + 1}.pressure" for i in loops],
             demand=[f"sg_level{i + 1}.output" for i in loops],
+            level=[f"sg{i + 1}.level_measured" for i in loops],
             header="turbine.header",
+            # the emergency feed pumps' supply: connected to the diesel-backed bus below
+            # (``feedwater.offsite`` -> ``supply_efw``)
             offsite="electric.offsite",
+            h_main="turbine.feed_h",
+            ef_start_delay=efw.start_delay.si,
         )
     )
     for i in loops:
         comps.append(
             ctl.Controller(
                 f"sg_level{i + 1}",
-                measure_a=f"sg{i + 1}.level",
+                measure_a=f"sg{i + 1}.level_measured",
                 band_a=sc.level_band.si,
                 ti_a=sc.level_integral_time.si,
                 sign_a=1.0,
@@ -610,7 +654,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
                 y_min=0.0,
                 y_max=1e9,
                 tt=30.0,
-                setpoint_a=sc.level_setpoint.si,
+                setpoint_a=data.level_measured_setpoint,
                 bias_signal=f"sg{i + 1}.steam",
                 bias_gain=sc.steam_flow_feedforward.si,
                 high_limit_signal=f"feedwater.capacity[{i}]",
@@ -629,6 +673,26 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     tb_data[tbm.T_BRU_K_BAND] = sd.bru_k_band.si
     tb_data[tbm.T_BRU_K_CAP] = tb.bru_k_capacity.si
     tb_data[tbm.T_P_RATED] = data.p_electric_rated
+    tb_data[tbm.T_CHEST_TAU] = tb.steam_chest_time_constant.si
+    tb_data[tbm.T_SERVO] = tb.valve_servo_time_constant.si
+    tb_data[tbm.T_CV_OPEN] = tc.valve_rate_limit.si
+    tb_data[tbm.T_CV_CLOSE] = 1.0 / tb.control_valve_closing_time.si
+    tb_data[tbm.T_SV_CLOSE] = 1.0 / tb.stop_valve_closing_time.si
+    tb_data[tbm.T_IV_OPEN] = 1.0 / tb.intercept_valve_opening_time.si
+    tb_data[tbm.T_IV_CLOSE] = 1.0 / tb.intercept_valve_closing_time.si
+    tb_data[tbm.T_CV_MAX] = tb.max_valve_opening.si
+    tb_data[tbm.T_INERTIA] = tb.inertia_constant.si
+    tb_data[tbm.T_FRICTION] = data.p_friction
+    tb_data[tbm.T_DROOP] = tc.speed_droop.si
+    tb_data[tbm.T_IV_START] = tb.intercept_valve_speed_start.si
+    tb_data[tbm.T_IV_FULL] = tb.intercept_valve_speed_full.si
+    tb_data[tbm.T_HOUSE] = tb.house_load.si * data.p_electric_rated
+    tb_data[tbm.T_H_DEAERATOR] = data.h_deaerator
+    tb_data[tbm.T_H_FEED_RATED] = data.h_fw_nominal
+    tb_data[tbm.T_HEATER_TAU] = tb.heater_time_constant.si
+    tb_data[tbm.T_FEED_MARGIN] = tb.feed_pressure_margin.si
+    tb_data[tbm.T_P_LIMIT] = tc.header_pressure_setpoint.si - tc.pressure_limiter_offset.si
+    tb_data[tbm.T_P_LIMIT_BAND] = tc.pressure_limiter_band.si
     comps.append(
         tbm.Turbine(
             "turbine",
@@ -636,6 +700,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
             lines=[f"sg{i + 1}.line" for i in loops],
             valve="turbine_control.output",
             condenser="electric.offsite",
+            grid="electric.grid",
         )
     )
     each = lambda fmt: [fmt.format(i + 1) for i in loops]  # noqa: E731
@@ -652,6 +717,13 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
                 ("flow_sg_safety", "kg/s", "sum", each("sg{}.safety"), "flow_sg_safety_kg_s"),
                 ("flow_break", "kg/s", "sum", each("sg{}.break"), "flow_break_kg_s"),
                 ("level_sg_min", "m", "min", each("sg{}.level"), "level_sg_min_m"),
+                (
+                    "level_sg_measured_min",
+                    "m",
+                    "min",
+                    each("sg{}.level_measured"),
+                    "level_sg_measured_min_m",
+                ),
                 ("pressure_steam_max", "Pa", "max", each("sg{}.pressure"), "pressure_steam_max_pa"),
                 ("pressure_steam_min", "Pa", "min", each("sg{}.pressure"), "pressure_steam_min_pa"),
                 (
@@ -666,6 +738,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
             ],
         )
     )
+    comps.append(_plant_rod_control(design, ps, data))
     comps.append(Protection("protection", plant_trip_rows(design), design.rods.scram_delay.si))
     comps.append(
         Balance(
@@ -711,6 +784,51 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     net = Network(comps, conn, condenser_pressure=tb.condenser_pressure.si)
     net.component("protection", Protection).check_actions(net)
     return net, data
+
+
+def _plant_rod_control(design: CoreDesign, ps: Any, data: PlantData) -> RodControl:
+    """The plant's power controller (ARM) with its pressure mode, the power limiter (ROM) and
+    the URB group (issue 8). It sits after the turbine, the feedwater and the summary in the
+    schedule, because the limiter reads the pumps and feed pumps running.
+
+    The pressure mode feeds forward the heat the turbine load L needs: the steam flow goes with
+    L, and the feedwater enthalpy falls linearly with it from the rated value toward the
+    deaerator's (the heater train), so Q/Q_R = L (h_g - h_da - (h_fw,R - h_da) L)/(h_g - h_fw,R)
+    = L (a - b L)."""
+    from nppsim.physics import water
+
+    h_g = float(water.saturated_vapour_enthalpy(ps.steam_generators.steam_pressure.si))
+    rise = h_g - data.h_fw_nominal
+    heat_rate = ((h_g - data.h_deaerator) / rise, (data.h_fw_nominal - data.h_deaerator) / rise)
+    ctl_core = design.control
+    arm, pl = ps.control.arm, ps.control.power_limitation
+    nl = ps.primary.loops
+    names = [b.name for b in design.rods.banks]
+    if pl.urb_group not in names:
+        raise InputError(
+            design.path or None,
+            "control.power_limitation.urb_group",
+            pl.urb_group,
+            "one of the banks: " + ", ".join(names),
+        )
+    return RodControl(
+        "rods",
+        band=ctl_core.power_error_band.si,
+        dead_band=ctl_core.power_dead_band.si if ctl_core.power_dead_band else 0.0,
+        pressure_gain=ctl_core.rod_pressure_gain.si if ctl_core.rod_pressure_gain else 0.0,
+        pressure_signal="turbine.header",
+        pressure_integral_time=arm.pressure_integral_time.si,
+        integral_limit=arm.pressure_integral_limit.si,
+        limiter={
+            "pumps": pl.allowed_by_pumps.si_list,
+            "feed_pumps": pl.allowed_by_feed_pumps.si_list,
+            "cluster": pl.allowed_dropped_cluster.si,
+            "pump_signals": [f"pump{i + 1}.running" for i in range(nl)],
+            "feed_signal": "feedwater.pumps",
+        },
+        urb_bank=pl.urb_group,
+        heat_rate=heat_rate,
+    )
 
 
 # -- the primary side: nodes, boron, emergency power and cooling, pressurizer (issue 8) ----------
@@ -1344,6 +1462,13 @@ def _plant_steady_state(
         h_cold, h_hot = sol["h_loop"][:, -1], sol["h_loop"][:, 0]
         h_g = np.array([pr.sat(x)[4] for x in p_sg])
         steam = sol["q_sg"] / (h_g - h_fw)
+        # the feedwater heaters' outlet at this turbine flow (extraction steam, issue 8)
+        h_fw = turbine.feedwater_heater_target(
+            float(np.sum(steam)) / ps.turbine.rated_steam_flow.si,
+            data.h_deaerator,
+            data.h_fw_nominal,
+        )
+        steam = sol["q_sg"] / (h_g - h_fw)
     m_v = float(np.sum(m))
     flow_frac = m_v / design.coolant.mass_flow.si
     h_lo = sol["h_lower"]
@@ -1364,19 +1489,40 @@ def _plant_steady_state(
         + (pc.level_setpoint_full_power.si - pc.level_setpoint_zero_power.si) * n_level
     )
     pressurizer_steady_state(net, y, d, p, lvl)
-    v_f = steam_generator.liquid_volume_at_level(sgs.nominal_level.si, data.geom)
+    # steam generators: the pool's void in equilibrium with the heat, and the water that makes
+    # the measured (narrow-range) level read its setpoint (issue 8)
+    v_hi = data.geom.free_volume - 1.0
     for i in range(nl):
+        sat = pr.sat(p_sg[i])
+        void = steam_generator.void_equilibrium(
+            float(sol["q_sg"][i]), sat[4] - sat[3], sat[2], sgs.void_residence_time.si
+        )
+        target = data.level_measured_setpoint
+
+        def miss(v: float, void: float = void, target: float = target) -> float:
+            return data.measured_level(v, void) - target
+
+        v_f = brentq(miss, data.v_below_bundle, v_hi - void, xtol=1e-9)
         ms, us = pr.mass_energy(p_sg[i], v_f, data.geom.free_volume)
         y[st.index(f"sg{i + 1}.mass")] = ms
         y[st.index(f"sg{i + 1}.energy")] = us
+        y[st.index(f"sg{i + 1}.void")] = void
+        y[st.index(f"sg{i + 1}.level_m")] = target
     y[st["feedwater.flow"].slice] = steam
     tb = ps.turbine
     y[st.index("turbine.header")] = p_hdr
     m_t = float(np.sum(steam))
     dh_s = float(net_isentropic(net, p_hdr))
     p_steam = turbine.turbine_mechanical_power(m_t, dh_s, data.eta_turbine)
-    y[st.index("turbine.lp")] = tb.lp_power_fraction.si * p_steam
+    f_lp = tb.lp_power_fraction.si
+    y[st.index("turbine.hp")] = (1.0 - f_lp) * p_steam
+    y[st.index("turbine.rh")] = f_lp * p_steam
+    y[st.index("turbine.sv")] = 1.0
+    y[st.index("turbine.iv")] = 1.0
+    y[st.index("turbine.speed")] = 1.0
+    y[st.index("turbine.feed_h")] = h_fw
     y_t = m_t / tb.rated_steam_flow.si * tb.inlet_pressure.si / p_hdr
+    y[st.index("turbine.cv")] = y_t
     if y_t > tb.max_valve_opening.si:
         raise InputError(
             file,
@@ -1385,10 +1531,14 @@ def _plant_steady_state(
             "the turbine valves cannot pass the steam: no steady state",
         )
     y[st.index("turbine_control.integral")] = y_t
-    load = turbine.electric_power(p_steam, tb.generator_efficiency.si) / data.p_electric_rated
+    load = (
+        turbine.electric_power(p_steam, tb.generator_efficiency.si) - data.p_friction
+    ) / data.p_electric_rated
     k = net.discrete["turbine_control.setpoint_b"].start
     d[k : k + 4] = (0.0, load, 0.0, load)
     rods = net.by_name["rods"]
+    k = net.discrete[f"{rods.name}.load"].start
+    d[k : k + 4] = (0.0, load, 0.0, load)
     k = net.discrete[f"{rods.name}.setpoint"].start
     d[k : k + 4] = (0.0, n_level, 0.0, n_level)
     d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL

@@ -93,18 +93,38 @@ class IntegralData:
         self.steam_rated = tb.rated_steam_flow.si / nl
         self.rho_g_rated = water.saturated_vapour_density(sg.steam_pressure.si)
         h_g_in = float(water.saturated_vapour_enthalpy(tb.inlet_pressure.si))
+        self.p_electric_rated = design.rating.power_electric_gross.si
+        # the shaft's windage and friction come off the generator's output (issue 8): the
+        # efficiency is fitted so that the rated steam flow still gives the rated output
+        self.p_friction = tb.windage_friction_loss.si * self.p_electric_rated
         self.eta_turbine = turbine.design_turbine_efficiency(
-            design.rating.power_electric_gross.si,
+            self.p_electric_rated + self.p_friction,
             tb.generator_efficiency.si,
             tb.rated_steam_flow.si,
             tb.inlet_pressure.si,
             h_g_in,
             tb.condenser_pressure.si,
         )
-        self.p_electric_rated = design.rating.power_electric_gross.si
+        #: feedwater enthalpy after the heaters at rated turbine flow, and with no extraction
+        #: steam (the deaerator's outlet): the ends of the heater train's law
         self.h_fw_nominal = turbine.feedwater_enthalpy(
             sg.feedwater_temperature.si, sg.steam_pressure.si + 1e6
         )
+        self.h_deaerator = turbine.feedwater_enthalpy(
+            tb.deaerator_temperature.si, sg.steam_pressure.si + 1e6
+        )
+        # the integral plant's emergency feed is given in [turbine] (its steam generators have no
+        # level for the loop plants' [emergency_feedwater] to hold)
+        for key in ("emergency_feed_flow", "emergency_feed_temperature"):
+            if getattr(tb, key) is None:
+                raise InputError(
+                    design.path or None,
+                    f"turbine.{key}",
+                    "<missing>",
+                    'required for layout = "integral"',
+                )
+        assert tb.emergency_feed_flow is not None and tb.emergency_feed_temperature is not None
+        self.ef_flow = tb.emergency_feed_flow.si
         self.h_ef = turbine.feedwater_enthalpy(
             tb.emergency_feed_temperature.si, sg.steam_pressure.si + 1e6
         )
@@ -453,7 +473,7 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
                     "flow": f"circuit.flow[{i}]",
                     "header": "turbine.header",
                     "feed": f"feedwater.flow[{i}]",
-                    "feed_h": "feedwater.h",
+                    "feed_h": f"feedwater.h_sg[{i}]",
                     "phrs": f"phrs{i + 1}.heat" if i < len(trains) else None,
                 },
             )
@@ -472,7 +492,7 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
             y_max=tb.max_valve_opening.si,
             tt=10.0,
             setpoint_a=tc.header_pressure_setpoint.si,
-            measure_b="turbine.load_estimate",
+            measure_b="turbine.load_measure",
             band_b=tc.power_band.si,
             ti_b=tc.power_integral_time.si,
             sign_b=1.0,
@@ -488,10 +508,15 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
     fw_data[fw.FW_MARGIN] = tb.feed_pressure_margin.si
     fw_data[fw.FW_VALVE_CAP] = tb.feed_valve_capacity.si
     fw_data[fw.FW_VALVE_DP] = tb.feed_valve_dp_rated.si
-    fw_data[fw.FW_EMERGENCY] = tb.emergency_feed_flow.si
-    fw_data[fw.FW_H_NOMINAL] = data.h_fw_nominal
+    fw_data[fw.FW_EMERGENCY] = data.ef_flow
     fw_data[fw.FW_H_EMERGENCY] = data.h_ef
     fw_data[fw.FW_INSTALLED] = tb.feed_pumps
+    # once-through steam generators have no level: the main feed follows each one's feed control
+    # (below) and the emergency feed, once started, gives its full flow. The feedwater's level
+    # input is tied to the off-site power flag (0 or 1), two units under a setpoint of 2 with a
+    # band of 1, so that its valve demand is always full (clipped at 1).
+    fw_data[fw.FW_EF_SETPOINT] = 2.0
+    fw_data[fw.FW_EF_BAND] = 1.0
     comps.append(
         fw.Feedwater(
             "feedwater",
@@ -499,8 +524,11 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
             tb.feed_pumps,
             sg_pressure=each("sg{}.pressure"),
             demand=each("feed_control{}.output"),
+            level=["electric.offsite"] * nl,
             header="turbine.header",
             offsite="electric.offsite",
+            h_main="turbine.feed_h",
+            ef_start_delay=0.0,
         )
     )
     dh_design = data.h_steam_design - data.h_fw_nominal
@@ -537,6 +565,26 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
     tb_data[tbm.T_BRU_K_BAND] = sd.bru_k_band.si
     tb_data[tbm.T_BRU_K_CAP] = tb.bru_k_capacity.si
     tb_data[tbm.T_P_RATED] = data.p_electric_rated
+    tb_data[tbm.T_CHEST_TAU] = tb.steam_chest_time_constant.si
+    tb_data[tbm.T_SERVO] = tb.valve_servo_time_constant.si
+    tb_data[tbm.T_CV_OPEN] = tc.valve_rate_limit.si
+    tb_data[tbm.T_CV_CLOSE] = 1.0 / tb.control_valve_closing_time.si
+    tb_data[tbm.T_SV_CLOSE] = 1.0 / tb.stop_valve_closing_time.si
+    tb_data[tbm.T_IV_OPEN] = 1.0 / tb.intercept_valve_opening_time.si
+    tb_data[tbm.T_IV_CLOSE] = 1.0 / tb.intercept_valve_closing_time.si
+    tb_data[tbm.T_CV_MAX] = tb.max_valve_opening.si
+    tb_data[tbm.T_INERTIA] = tb.inertia_constant.si
+    tb_data[tbm.T_FRICTION] = data.p_friction
+    tb_data[tbm.T_DROOP] = tc.speed_droop.si
+    tb_data[tbm.T_IV_START] = tb.intercept_valve_speed_start.si
+    tb_data[tbm.T_IV_FULL] = tb.intercept_valve_speed_full.si
+    tb_data[tbm.T_HOUSE] = tb.house_load.si * data.p_electric_rated
+    tb_data[tbm.T_H_DEAERATOR] = data.h_deaerator
+    tb_data[tbm.T_H_FEED_RATED] = data.h_fw_nominal
+    tb_data[tbm.T_HEATER_TAU] = tb.heater_time_constant.si
+    tb_data[tbm.T_FEED_MARGIN] = tb.feed_pressure_margin.si
+    tb_data[tbm.T_P_LIMIT] = tc.header_pressure_setpoint.si - tc.pressure_limiter_offset.si
+    tb_data[tbm.T_P_LIMIT_BAND] = tc.pressure_limiter_band.si
     comps.append(
         tbm.Turbine(
             "turbine",
@@ -544,6 +592,7 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
             lines=each("sg{}.line"),
             valve="turbine_control.output",
             condenser="electric.offsite",
+            grid="electric.grid",
         )
     )
     rows: list[tuple[str, str, str, list[str], str | None]] = [
@@ -736,13 +785,17 @@ def integral_steady_state(
         q_sg = q_core / nl + pump_heat
         p_sg = p_sg_for_flow(m_f)
 
-        def feed_for(h_up: float, p_sg: float = p_sg, q_sg: float = q_sg) -> float:
+        def feed_for(
+            h_up: float, p_sg: float = p_sg, q_sg: float = q_sg, h_fw: float = h_fw
+        ) -> float:
             # the feed that makes the programmed steam temperature with this heat
             t_min = pr.sat(p_sg)[0] + ps.control.steam_generators.minimum_superheat.si
             t_prog = min(t_set, max(pr.temperature(p, h_up) - data.approach, t_min))
             return q_sg / (float(sec.enthalpy(p_sg, t_prog)) - h_fw)
 
-        def heat_error(h_up: float, p_sg: float = p_sg, q_sg: float = q_sg, m: float = m) -> float:
+        def heat_error(
+            h_up: float, p_sg: float = p_sg, q_sg: float = q_sg, m: float = m, h_fw: float = h_fw
+        ) -> float:
             mf = feed_for(h_up)
             return ex.solve(data.ua_design, m, h_up, p, mf, h_fw, p_sg)[2] - q_sg
 
@@ -761,7 +814,18 @@ def integral_steady_state(
         hp, hs, _ = ex.solve(data.ua_design, m, h_up, p, m_f, h_fw, p_sg)
         h_hot = h_up
         h_cold = hp[-1] + pump_heat / m
-        if abs(m - m_prev) < 1e-9 * m and abs(h_cold - h_prev) < 1e-6:
+        # the feedwater heaters' outlet at this turbine flow (extraction steam, issue 8)
+        h_fw_prev, h_fw = (
+            h_fw,
+            turbine.feedwater_heater_target(
+                nl * m_f / ps.turbine.rated_steam_flow.si, data.h_deaerator, data.h_fw_nominal
+            ),
+        )
+        if (
+            abs(m - m_prev) < 1e-9 * m
+            and abs(h_cold - h_prev) < 1e-6
+            and abs(h_fw - h_fw_prev) < 1e-6
+        ):
             break
     m_v = nl * m
     h_lo = h_cold
@@ -784,7 +848,7 @@ def integral_steady_state(
     y[st.index("pressurizer.gas_temp")] = pz.gas_temperature.si
     y[st["feedwater.flow"].slice] = m_f
     fc = ps.control.steam_generators
-    dh_design = data.h_steam_design - h_fw
+    dh_design = data.h_steam_design - data.h_fw_nominal  # as the network's feed-forward gain
     for i in range(nl):
         ff = fc.heat_feedforward.si / (nl * dh_design) * q_core
         y[st.index(f"feed_control{i + 1}.integral")] = (m_f - ff) / data.steam_rated
@@ -793,8 +857,15 @@ def integral_steady_state(
     m_t = nl * m_f
     dh_s = float(net_isentropic(net, p_hdr))
     p_steam = turbine.turbine_mechanical_power(m_t, dh_s, data.eta_turbine)
-    y[st.index("turbine.lp")] = tb.lp_power_fraction.si * p_steam
+    f_lp = tb.lp_power_fraction.si
+    y[st.index("turbine.hp")] = (1.0 - f_lp) * p_steam
+    y[st.index("turbine.rh")] = f_lp * p_steam
+    y[st.index("turbine.sv")] = 1.0
+    y[st.index("turbine.iv")] = 1.0
+    y[st.index("turbine.speed")] = 1.0
+    y[st.index("turbine.feed_h")] = h_fw
     y_t = m_t / tb.rated_steam_flow.si * tb.inlet_pressure.si / p_hdr
+    y[st.index("turbine.cv")] = y_t
     if y_t > tb.max_valve_opening.si:
         raise InputError(
             file,
@@ -803,10 +874,14 @@ def integral_steady_state(
             "the turbine valves cannot pass the steam: no steady state",
         )
     y[st.index("turbine_control.integral")] = y_t
-    load = turbine.electric_power(p_steam, tb.generator_efficiency.si) / data.p_electric_rated
+    load = (
+        turbine.electric_power(p_steam, tb.generator_efficiency.si) - data.p_friction
+    ) / data.p_electric_rated
     k = net.discrete["turbine_control.setpoint_b"].start
     d[k : k + 4] = (0.0, load, 0.0, load)
     rods = net.by_name["rods"]
+    k = net.discrete[f"{rods.name}.load"].start
+    d[k : k + 4] = (0.0, load, 0.0, load)
     k = net.discrete[f"{rods.name}.setpoint"].start
     d[k : k + 4] = (0.0, power, 0.0, power)
     d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL

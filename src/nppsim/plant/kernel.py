@@ -153,6 +153,8 @@ def _early_phase(t, y, p, ip, d, w):
             _otsg.early(t, y, p, ip, d, w, r)
         elif code == _gpz.CODE:
             _gpz.early(t, y, p, ip, d, w, r)
+        elif code == _rods.CODE:
+            _rods.early(t, y, p, ip, d, w, r)
 
 
 @njit

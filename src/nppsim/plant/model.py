@@ -104,24 +104,32 @@ class Model(DesignView):
     def turbine_trip(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
         """Shut the turbine's stop valves (the protection then trips the reactor or reduces
         power, by its tables)."""
-        self.net.component("turbine", Turbine).trip(self.net, t, y, d, "turbine stop valves closed")
-        return y, d, [entry]
+        turbine = self.net.component("turbine", Turbine)
+        out = turbine.trip(self.net, t, y, d, "turbine stop valves closed")
+        return y, d, [entry, *out]
 
     def load_rejection(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
-        """The generator loses the grid: the turbine runs on to house load."""
+        """The generator loses the grid with its breaker closed: the unit carries its house load
+        at speed. The governor's load reference runs back to the valve opening that passes the
+        house load (power-load unbalance); the speed droop then holds the speed (issue 8)."""
         out = [entry]
         d[self._d("electric.grid")] = 0.0
         if not self.turbine_tripped(d):
-            ctl = self.net.component("turbine_control", Controller)
-            ctl.set_mode(self.net, t, y, d, 1.0, transfer="keep")
+            net = self.net
+            ctl = net.component("turbine_control", Controller)
             house = self.data.ps.turbine.house_load.si
-            ctl.ramp_setpoint(self.net, d, t, "b", house, 0.0)
+            w = net.signal_vector(t, y, d)
+            cv = float(y[net.s_index("turbine.cv")])
+            load = max(float(w[net.w_index("turbine.load_estimate")]), 1e-3)
+            ctl.set_mode(net, t, y, d, 2.0)
+            d[self._d("turbine_control.held")] = cv * min(house / load, 1.0)
             out.append(
                 {
                     "time_s": t,
                     "kind": "mode",
-                    "name": "turbine_power_mode",
-                    "detail": f"house load {100 * house:.0f} %",
+                    "name": "turbine_house_load",
+                    "detail": f"governor on speed, load reference to house load "
+                    f"{100 * house:.0f} %",
                 }
             )
         return y, d, out
@@ -132,17 +140,8 @@ class Model(DesignView):
         """Trip ``count`` main feed pumps."""
         k = self._d("feedwater.pumps")
         d[k] = max(d[k] - count, 0.0)
-        out = [entry]
-        if d[k] == 0.0:
-            out.append(
-                {
-                    "time_s": t,
-                    "kind": "mode",
-                    "name": "emergency_feed",
-                    "detail": "main feed lost; emergency feed pumps started",
-                }
-            )
-        return y, d, out
+        # the emergency feed pumps start on the protection's signals (trip table rows)
+        return y, d, [entry]
 
     def loss_of_offsite_power(self, t: float, y: np.ndarray, d: np.ndarray, entry: dict) -> Any:
         """Off-site power lost: pumps, feed pumps, condenser, heaters and make-up lose supply;
@@ -196,27 +195,32 @@ class Model(DesignView):
         cw = rods.cluster_worth
         worth = worth if worth is not None else (cw.si if cw is not None else 6e-4)
         self.ramp_external(d, t, -worth, rods.scram_drop_time.si)
+        # the rod position indication signals the dropped cluster to the power limiter
+        if self.kind == "plant":
+            self.rods.cluster_dropped(self.net, d)
         return y, d, [{**entry, "detail": f"one cluster, {worth * 1e5:.0f} pcm"}]
 
     def turbine_load(
-        self, t: float, y: np.ndarray, d: np.ndarray, target: float, rate: float, entry: dict
+        self, t: float, y: np.ndarray, d: np.ndarray, target: float, rate: float | None, entry: dict
     ) -> Any:
-        """Ramp the turbine's electric load setpoint (the turbine goes to power mode; the rods
-        then keep the steam pressure)."""
+        """Ramp the turbine's electric load setpoint at ``rate`` (None: a step). The turbine goes
+        to power mode; the rods then keep the steam pressure, with the load reference fed
+        forward (:mod:`nppsim.plant.components.rod_control`)."""
         net = self.net
-        if self.turbine_tripped(d):
-            return y, d, [{**entry, "detail": "ignored: turbine tripped"}]
+        if self.turbine_tripped(d) or d[self._d("electric.grid")] < 0.5:
+            return y, d, [{**entry, "detail": "ignored: turbine tripped or off the grid"}]
         ctl = net.component("turbine_control", Controller)
-        p_rated = self.data.p_electric_rated
         if d[self._d("turbine_control.mode")] != 1.0:
-            load = self._signal(t, y, d, "power_electric_w") / p_rated
+            load = self._signal(t, y, d, "turbine.load_estimate")
             ctl.set_mode(net, t, y, d, 1.0, transfer="integral")
             ctl.ramp_setpoint(net, d, t, "b", load, 0.0)
-        if self.rods_mode(d) == "auto" and d[self._d("rods.error_mode")] != 1.0:
-            d[self._d("rods.error_mode")] = 1.0
-            entry = {**entry, "detail": "turbine power mode; rods keep the steam pressure"}
         cur = float(ramp_value(d, net.discrete["turbine_control.setpoint_b"].start, t))
-        ctl.ramp_setpoint(net, d, t, "b", target, abs(target - cur) / rate)
+        if self.rods_mode(d) == "auto" and d[self._d("rods.error_mode")] != 1.0:
+            self.rods.enter_pressure_mode(net, t, y, d, cur)
+            entry = {**entry, "detail": "turbine power mode; rods keep the steam pressure"}
+        duration = abs(target - cur) / rate if rate else 0.0
+        ctl.ramp_setpoint(net, d, t, "b", target, duration)
+        self.rods.set_load_ramp(net, d, t, target, duration)
         return y, d, [entry]
 
     def set_turbine_mode(self, t: float, y: np.ndarray, d: np.ndarray, mode: str) -> Any:
@@ -225,10 +229,10 @@ class Model(DesignView):
         if not self.turbine_tripped(d):
             ctl = net.component("turbine_control", Controller)
             if mode == "power":
-                load = self._signal(t, y, d, "power_electric_w") / self.data.p_electric_rated
+                load = self._signal(t, y, d, "turbine.load_estimate")
                 ctl.set_mode(net, t, y, d, 1.0, transfer="integral")
                 ctl.ramp_setpoint(net, d, t, "b", load, 0.0)
-                d[self._d("rods.error_mode")] = 1.0
+                self.rods.enter_pressure_mode(net, t, y, d, load)
             else:
                 ctl.set_mode(net, t, y, d, 0.0, transfer="integral")
                 d[self._d("rods.error_mode")] = 0.0

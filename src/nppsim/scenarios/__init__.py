@@ -132,6 +132,9 @@ class Initial(BaseModel):
     boron_control: Literal["auto", "manual"] = "manual"
     boron: Boron | None = None
     pumps_off: list[int] = []  # plant model: reactor coolant pumps idle at the start (1-based)
+    # the core's state in its fuel cycle (a name of the design's [cycle]: "BOC", "MOC", "EOC");
+    # None: the design's [reactivity] and [kinetics] as written
+    cycle: str | None = None
     # below critical by this much, at the source level (with power = "0 %")
     subcriticality: Subcriticality | None = None
     # core model: the coolant's pressure and inlet temperature (default: the design's nominal),
@@ -220,7 +223,9 @@ def parse_scenario(data: dict[str, Any], file: Path | str | None = None) -> Scen
             "this design has ratings only (no core data); choose one with dynamics",
         )
     model = sc.scenario.model
-    _check_requirements(sc, design, file)
+    _check_requirements(sc, design, file)  # before the cycle: a scenario that does not apply
+    if sc.initial.cycle is not None:  # says so, whatever cycle states the design has
+        design = design.at_cycle(sc.initial.cycle, str(file) if file else None, "initial.cycle")
     if model == "plant":
         _plant_loops(design, file)
     view = DesignView(design, model)

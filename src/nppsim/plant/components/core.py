@@ -1151,6 +1151,18 @@ class Core(Component):
         arr = net.discrete[f"{self.name}.bank_arrival"]
         d[arr.slice] = t + z / speed
 
+    def drop_bank(self, net: Any, t: float, y: np.ndarray, d: np.ndarray, k: int) -> bool:
+        """Release bank ``k`` alone (URB): it falls over the design's drop time. Returns False
+        if it is already in the core."""
+        z = float(y[net.states[f"{self.name}.bank"].start + k])
+        if z <= 1e-6:
+            return False
+        speed = 1.0 / self.design.rods.scram_drop_time.si
+        d[net.discrete[f"{self.name}.bank_velocity"].start + k] = -speed
+        d[net.discrete[f"{self.name}.bank_target"].start + k] = 0.0
+        d[net.discrete[f"{self.name}.bank_arrival"].start + k] = t + z / speed
+        return True
+
     def on_reactor_trip(self, net: Any, t: float, y: np.ndarray, d: np.ndarray) -> list[dict]:
         """A reactor trip: manual bank motions stop (the rods fall after the scram delay) and the
         shutdown time is recorded for the decay heat."""

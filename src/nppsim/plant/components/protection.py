@@ -1,4 +1,4 @@
-"""Reactor protection as data: a table of trips and alarms evaluated by one component.
+r"""Reactor protection as data: a table of trips and alarms evaluated by one component.
 
 Each row of the design's trip table (and of its power-reduction table) names a signal (a recorded
 column or a component signal), a comparison (``above`` or ``below``) with a setpoint, an optional
@@ -10,8 +10,15 @@ Each row is an event function of the integrator,
     \\qquad g \\leftarrow \\min(g, g_{enable})
 
 so the crossing time is located to the integrator's tolerance. A row fires once (it latches); its
-action runs after its delay. Actions: ``scram`` (reactor trip: the first-out is logged, every
-component with an ``on_reactor_trip`` handler acts, and the rods are released after the design's
+action runs after its delay. A *hold* row (the preventive protections PZ-1 and PZ-2, the power
+limiter) acts while its condition lasts instead: once fired, its event function becomes
+
+.. math:: g = \mp\left(\frac{x}{x_{set}} - 1\right) - m
+
+(m the row's reset margin, relative to the setpoint), and when that crosses zero the condition has
+cleared: the row re-arms and each component's ``on_protective_<action>_end`` handler runs.
+Actions: ``scram`` (reactor trip: the first-out is logged, every component with an
+``on_reactor_trip`` handler acts, and the rods are released after the design's
 scram delay), ``alarm`` (logged only), and any protective action a component offers as an
 ``on_protective_<action>`` method: ``fpr``, a fast power reduction to the row's target (the
 power controller's), the isolation of the steam lines (the steam generators' and the
@@ -33,6 +40,8 @@ from nppsim._jit import njit
 from nppsim.plant.component import Component, Declarer
 
 CODE = 5
+#: actions that act on the reactor's power: their rows are disabled once the reactor has tripped
+REACTOR_ACTIONS = ("scram", "fpr", "urb", "rom", "pz1", "pz2")
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,11 @@ class TripRow:
     scale: float = 1.0
     target: float = 0.0
     rate: float = 0.0
+    hold: bool = False
+    reset: float = 0.0
+    enable2_signal: str = ""
+    enable2_sense: str = "above"
+    enable2_threshold: float = 0.0
 
 
 class F(IntEnum):
@@ -95,6 +109,10 @@ class F(IntEnum):
     D_PENDING = 11
     D_RELEASE = 12
     G_ROWS = 13
+    P_HOLD = 14
+    P_RESET = 15
+    I_ENABLE2 = 16
+    P_ENABLE2 = 17
 
 
 @njit
@@ -116,7 +134,15 @@ def roots(t, y, p, ip, d, w, g, r):
         gk = -1.0
         latched = d[ip[r + F.D_LATCHED] + k] > 0.5
         scram_row = p[ip[r + F.P_IS_SCRAM] + k] > 0.5
-        if not latched and not (tripped and scram_row):
+        hold = p[ip[r + F.P_HOLD] + k] > 0.5
+        if hold and latched and not (tripped and scram_row):
+            # an active hold row: its event is the condition clearing by the reset margin
+            x = w[ip[ip[r + F.I_SIGNALS] + k]]
+            sp = p[ip[r + F.P_SETPOINT] + k]
+            sense = p[ip[r + F.P_SENSE] + k]
+            rel = sense * (x / sp - 1.0) if sp != 0.0 else sense * x
+            gk = -rel - p[ip[r + F.P_RESET] + k]
+        elif not latched and not (tripped and scram_row):
             x = w[ip[ip[r + F.I_SIGNALS] + k]]
             sp = p[ip[r + F.P_SETPOINT] + k]
             sense = p[ip[r + F.P_SENSE] + k]
@@ -128,6 +154,10 @@ def roots(t, y, p, ip, d, w, g, r):
                 xe = w[ip[ip[r + F.I_ENABLE] + k]]
                 gate = p[ip[r + F.P_ENABLE_SENSE] + k] * (xe - p[ip[r + F.P_ENABLE_THRESHOLD] + k])
                 gk = min(gk, gate)
+            e2 = ip[r + F.P_ENABLE2] + 3 * k  # (has, sense, threshold) of a second condition
+            if p[e2] > 0.5:
+                xe = w[ip[ip[r + F.I_ENABLE2] + k]]
+                gk = min(gk, p[e2 + 1] * (xe - p[e2 + 2]))
         g[ip[r + F.G_ROWS] + k] = gk
 
 
@@ -170,11 +200,33 @@ class Protection(Component):
         b.param("enable_sense", [1.0 if r.enable_sense == "above" else -1.0 for r in rows])
         b.param("has_enable", [1.0 if r.enable_signal else 0.0 for r in rows])
         b.param(
-            "is_scram", [1.0 if "scram" in r.actions or "fpr" in r.actions else 0.0 for r in rows]
+            "is_scram",
+            [1.0 if set(r.actions) & set(REACTOR_ACTIONS) else 0.0 for r in rows],
         )
+        b.signal_refs("enable2", [r.enable2_signal or r.signal for r in rows])
+        b.param(
+            "enable2",
+            [
+                v
+                for r in rows
+                for v in (
+                    1.0 if r.enable2_signal else 0.0,
+                    1.0 if r.enable2_sense == "above" else -1.0,
+                    r.enable2_threshold,
+                )
+            ],
+            description="second enabling condition of each row: (has, sense, threshold)",
+        )
+        b.param("hold", [1.0 if r.hold else 0.0 for r in rows])
+        b.param("reset", [r.reset for r in rows], "1", "reset margin of hold rows")
         # read by the event functions and the handlers only (rhs=False: a row that only latches,
         # an alarm, does not restart the integrator)
-        b.discrete("latched", np.zeros(nr), description="rows that have fired", rhs=False)
+        b.discrete(
+            "latched",
+            np.zeros(nr),
+            description="rows that have fired (hold rows: active)",
+            rhs=False,
+        )
         b.discrete("tripped", 0.0, description="reactor tripped (latched)", rhs=False)
         b.discrete(
             "pending",
@@ -206,9 +258,15 @@ class Protection(Component):
         return row.detail.format(value=value * row.scale, setpoint=row.setpoint * row.scale)
 
     def on_rows(self, net: Any, t: float, y: np.ndarray, d: np.ndarray, k: int):
-        """Row ``k`` crossed its setpoint: latch it; act now or after its delay."""
+        """Row ``k`` crossed its setpoint: latch it; act now or after its delay. An active hold
+        row whose condition has cleared re-arms and ends its actions."""
         row = self.rows[k]
-        d[net.discrete[f"{self.name}.latched"].start + k] = 1.0
+        i_latch = net.discrete[f"{self.name}.latched"].start + k
+        if row.hold and d[i_latch] > 0.5:
+            d[i_latch] = 0.0
+            d[net.discrete[f"{self.name}.pending"].start + k] = math.inf
+            return self._end(net, t, y, d, row)
+        d[i_latch] = 1.0
         if row.delay > 0.0:
             d[net.discrete[f"{self.name}.pending"].start + k] = t + row.delay
             return (
@@ -246,6 +304,24 @@ class Protection(Component):
                         more += extra
             entries += more
         return y, d, entries
+
+    def _end(self, net: Any, t: float, y: np.ndarray, d: np.ndarray, row: TripRow):
+        """A hold row's condition has cleared: each action's ``_end`` handler runs."""
+        entries: list[dict[str, Any]] = []
+        for action in row.actions:
+            for c in net.components:
+                handler = getattr(c, f"on_protective_{action}_end", None)
+                if handler is not None:
+                    y, d, extra = handler(net, t, y, d, row)
+                    entries += extra
+        return y, d, entries
+
+    def active(self, net: Any, d: np.ndarray, action: str) -> bool:
+        """Whether a hold row with ``action`` is active."""
+        k0 = net.discrete[f"{self.name}.latched"].start
+        return any(
+            r.hold and action in r.actions and d[k0 + k] > 0.5 for k, r in enumerate(self.rows)
+        )
 
     def check_actions(self, net: Any) -> None:
         """Refuse a table row whose action no component offers."""

@@ -1,11 +1,17 @@
 """A steam generator's secondary side: the boiling water and steam, heat from the primary, valves.
 
 States: the mass M and internal energy U of the secondary contents; pressure, temperature and
-level follow at saturation (:func:`nppsim.physics.vessel.vessel_state`; the level of a horizontal
-shell from the liquid volume, tabulated from :func:`nppsim.physics.steam_generator.
-liquid_volume_at_level`). Heat flows from each primary tube node at its temperature to the boiling
-water, with the overall conductance falling with the primary flow and with the uncovered part of
-the tube bundle (:func:`~nppsim.physics.steam_generator.operating_ua`). Steam leaves through the
+collapsed level follow at saturation (:func:`nppsim.physics.vessel.vessel_state`; the level of a
+horizontal shell from the liquid volume, tabulated from :func:`nppsim.physics.steam_generator.
+liquid_volume_at_level`). The steam volume in the boiling pool (``void``) lags its equilibrium
+with the heat input and pressure by the bubbles' residence time: the two-phase mixture level
+swells and shrinks with it (:func:`~nppsim.physics.steam_generator.void_equilibrium`). The level
+the plant measures is the narrow-range differential-pressure reading
+(:func:`~nppsim.physics.steam_generator.narrow_range_level`) through the transmitter's damping
+(state ``level_m``); the level controllers and the low-level trip use it. Heat flows from each
+primary tube node at its temperature to the boiling water, with the overall conductance falling
+with the primary flow and with the part of the tube bundle above the mixture level
+(:func:`~nppsim.physics.steam_generator.operating_ua`). Steam leaves through the
 steam line to the header (an orifice, unless the main steam isolation valve is shut), the
 atmospheric dump valve BRU-A and the safety valves (proportional lift, choked flow), and a break
 if there is one (Napier's rule):
@@ -60,6 +66,14 @@ class F(IntEnum):
     W_ENERGY_OUT = 25
     W_STATUS = 26
     W_RHO_G = 27
+    Y_VOID = 28
+    Y_LEVEL_M = 29
+    W_H_FG = 30
+    W_LEVEL_MIX = 31
+    W_LEVEL_INDICATED = 32
+    W_LEVEL_MEASURED = 33
+    W_VOID = 34
+    W_V_F = 35
 
 
 # by position in the P_DATA block
@@ -81,8 +95,13 @@ class F(IntEnum):
     S_SAFETY_FULL,
     S_SAFETY_CAP,
     S_P_GUESS,
-) = range(17)
-N_DATA = 17
+    S_RESIDENCE,
+    S_TAP_LOW,
+    S_TAP_HIGH,
+    S_LT_TAU,
+    S_V_BELOW_BUNDLE,
+) = range(22)
+N_DATA = 22
 
 
 @njit
@@ -97,9 +116,21 @@ def early(t, y, p, ip, d, w, r):
     w[ip[r + F.W_H_G]] = v[8]
     w[ip[r + F.W_RHO_G]] = v[10]
     w[ip[r + F.W_STATUS]] = v[13]
-    w[ip[r + F.W_LEVEL]] = props.interp(
-        p, ip[r + F.P_LEVEL_V], ip[r + F.P_LEVEL_Z], ip[r + F.N_LEVEL], v[4]
+    w[ip[r + F.W_H_FG]] = v[8] - v[7]
+    w[ip[r + F.W_V_F]] = v[4]
+    lv, lz, nl = ip[r + F.P_LEVEL_V], ip[r + F.P_LEVEL_Z], ip[r + F.N_LEVEL]
+    w[ip[r + F.W_LEVEL]] = props.interp(p, lv, lz, nl, v[4])
+    # swell: the pool's bubbles lift the mixture level; the narrow-range transmitter reads the
+    # water between its taps
+    void = max(y[ip[r + F.Y_VOID]], 0.0)
+    z_mix = props.interp(p, lv, lz, nl, v[4] + void)
+    w[ip[r + F.W_LEVEL_MIX]] = z_mix
+    w[ip[r + F.W_VOID]] = void
+    alpha = steam_generator.pool_void_fraction(void, v[4], p[q + S_V_BELOW_BUNDLE])
+    w[ip[r + F.W_LEVEL_INDICATED]] = steam_generator.narrow_range_level(
+        z_mix, alpha, p[q + S_TAP_LOW], p[q + S_TAP_HIGH]
     )
+    w[ip[r + F.W_LEVEL_MEASURED]] = y[ip[r + F.Y_LEVEL_M]]
 
 
 @njit
@@ -110,7 +141,8 @@ def signals(t, y, p, ip, d, w, r):
     t_sat = w[ip[r + F.W_TEMP_SAT]]
     h_g = w[ip[r + F.W_H_G]]
     rho_g = w[ip[r + F.W_RHO_G]]
-    level = w[ip[r + F.W_LEVEL]]
+    # tubes in the two-phase mixture boil: the coverage follows the mixture level
+    level = w[ip[r + F.W_LEVEL_MIX]]
     cov = steam_generator.bundle_coverage(level, p[q + S_BUNDLE_BOTTOM], p[q + S_BUNDLE_TOP])
     ua = steam_generator.operating_ua(
         p[q + S_UA], w[ip[r + F.IN_FLOW]], p[q + S_DESIGN_FLOW], cov, p[q + S_PRIMARY_SHARE]
@@ -169,6 +201,21 @@ def derivatives(t, y, p, ip, d, w, dydt, r):
     )
     dydt[ip[r + F.Y_MASS]] = dm
     dydt[ip[r + F.Y_ENERGY]] = du
+    q = ip[r + F.P_DATA]
+    t_res = p[q + S_RESIDENCE]
+    # a shallow pool holds at most as much steam as water above the bundle's bottom
+    v_f = w[ip[r + F.W_V_F]]
+    v_eq = steam_generator.void_equilibrium(
+        w[ip[r + F.W_Q]],
+        w[ip[r + F.W_H_FG]],
+        w[ip[r + F.W_RHO_G]],
+        t_res,
+        max(v_f - p[q + S_V_BELOW_BUNDLE], 0.0),
+    )
+    dydt[ip[r + F.Y_VOID]] = (v_eq - y[ip[r + F.Y_VOID]]) / t_res
+    dydt[ip[r + F.Y_LEVEL_M]] = (w[ip[r + F.W_LEVEL_INDICATED]] - y[ip[r + F.Y_LEVEL_M]]) / p[
+        q + S_LT_TAU
+    ]
 
 
 class SteamGenerator(Component):
@@ -222,6 +269,8 @@ class SteamGenerator(Component):
         i = self.index
         b.state("mass", 1, "kg", 1e-2, description="secondary water and steam")
         b.state("energy", 1, "J", 1e2, description="internal energy of the secondary contents")
+        b.state("void", 1, "m3", 1e-5, description="steam volume in the boiling pool (swell)")
+        b.state("level_m", 1, "m", 1e-6, description="narrow-range level transmitter output")
         b.param("data", self.data, description="volume, bundle, UA, steam line, valves")
         b.param("level_v", self.level_volume, "m3")
         b.param("level_z", self.level_height, "m")
@@ -234,13 +283,42 @@ class SteamGenerator(Component):
         vessel = ("mass", "energy")
         b.signal("pressure", "Pa", columns=f"pressure_sg{i}_pa", depends=vessel)
         b.signal("temp_sat", "K", depends=vessel)
-        b.signal("level", "m", columns=f"level_sg{i}_m", depends=vessel)
-        b.signal("h_g", "J/kg", depends=vessel)
-        b.signal("rho_g", "kg/m3", depends=vessel)
-        b.signal("q_nodes", "W", self.n_nodes, depends=(*vessel, "port:temp_nodes", "port:flow"))
         b.signal(
-            "q", "W", columns=f"power_sg{i}_w", depends=(*vessel, "port:temp_nodes", "port:flow")
+            "level",
+            "m",
+            columns=f"level_sg{i}_m",
+            depends=vessel,
+            description="collapsed level (the water alone)",
         )
+        mix = (*vessel, "void")
+        b.signal(
+            "level_mix",
+            "m",
+            columns=f"level_sg{i}_mixture_m",
+            depends=mix,
+            description="two-phase mixture (swollen) level",
+        )
+        b.signal(
+            "level_indicated",
+            "m",
+            depends=mix,
+            description="narrow-range reading before the transmitter's damping",
+        )
+        b.signal(
+            "level_measured",
+            "m",
+            columns=f"level_sg{i}_measured_m",
+            depends=("level_m",),
+            description="narrow-range level as the plant measures it (controllers, trips)",
+        )
+        b.signal("void", "m3", columns=f"void_sg{i}_m3", depends=("void",))
+        b.signal("h_g", "J/kg", depends=vessel)
+        b.signal("h_fg", "J/kg", depends=vessel)
+        b.signal("v_f", "m3", depends=vessel, description="water volume")
+        b.signal("rho_g", "kg/m3", depends=vessel)
+        heat = (*mix, "port:temp_nodes", "port:flow")
+        b.signal("q_nodes", "W", self.n_nodes, depends=heat)
+        b.signal("q", "W", columns=f"power_sg{i}_w", depends=heat)
         b.signal(
             "line", "kg/s", columns=f"flow_steam_line{i}_kg_s", depends=(*vessel, "port:header")
         )
@@ -253,5 +331,7 @@ class SteamGenerator(Component):
         b.depends("mass", (*vessel, "port:header", "port:feed"))
         b.depends(
             "energy",
-            (*vessel, "port:header", "port:feed", "port:feed_h", "port:temp_nodes", "port:flow"),
+            (*mix, "port:header", "port:feed", "port:feed_h", "port:temp_nodes", "port:flow"),
         )
+        b.depends("void", (*mix, "port:temp_nodes", "port:flow"))
+        b.depends("level_m", (*mix, "level_m"))

@@ -267,7 +267,10 @@ function buildControls(actions) {
 }
 
 // ---- annunciator -----------------------------------------------------------------------------
-const ANNUNCIATED = new Set(["trip", "alarm", "fast_power_reduction", "isolation", "solver_failure"]);
+const ANNUNCIATED = new Set([
+  "trip", "alarm", "fast_power_reduction", "isolation", "solver_failure",
+  "urb", "power_limiter", "preventive",
+]);
 function buildAnnunciator(specs) {
   S.tiles = new Map(); S.firstOut = null; S.unacked = new Set();
   $("annunciator").innerHTML = "";
