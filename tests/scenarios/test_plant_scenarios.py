@@ -197,11 +197,10 @@ def test_load_follow():
     xe = df["xenon_number_density_per_m3"]
     assert xe.max() / xe.min() > 1.05
     assert df["boron_ppm"].max() - df["boron_ppm"].min() > 10.0
-    # the pressure stays inside the pressurizer's control band, within the spray's full opening
-    # (0.6 MPa) of the setpoint either way, far from the trips (14.7 and 17.65 MPa); the spray
-    # starts only 0.25 MPa above the setpoint, so a 0.2 MPa bound (before issue 8) would ask
-    # the pressure to stay where no controller acts on it
-    assert df["pressure_primary_pa"].sub(15.7e6).abs().max() < 0.6e6
+    # the pressurizer control holds the pressure within 0.2 MPa of its setpoint in slow load
+    # follow, as a VVER-1000's does: the spray starts 0.15 MPa above it and the back-up heaters
+    # 0.17 MPa below (design file, [control.pressurizer]); the course measured 15.53-15.85 MPa
+    assert df["pressure_primary_pa"].sub(15.7e6).abs().max() < 0.2e6
 
 
 @pytest.mark.slow
