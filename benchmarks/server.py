@@ -1,9 +1,10 @@
 """Control-room load benchmark: many clients, each with its own live run, over loopback.
 
 Starts ``nppsim serve``'s application in a separate process on 127.0.0.1 (a free port), then
-connects N WebSocket clients (default 50). Each creates its own full-power core run at the given
-pace, watches two trend columns and sends a command about once a second (a power setpoint at the
-current power: it changes nothing physical but goes the whole way through the worker). It prints,
+connects N WebSocket clients (default 50). Each creates its own full-power run (``--model
+plant``, the default, or ``core``) at the given pace, watches two trend columns and sends a
+command about once a second (a power setpoint at the current power: it changes nothing physical
+but goes the whole way through the worker). It prints,
 per phase (1x, then 10x):
 
 * command-to-update latency: from sending a command to receiving the update that reports it
@@ -74,12 +75,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def client(url: str, pace: float, seconds: float, start_gate: asyncio.Event, out: dict):
+async def client(
+    url: str, pace: float, seconds: float, start_gate: asyncio.Event, out: dict, model: str
+):
     lat: list[float] = []
     frames = 0
     async with websockets.connect(url, max_size=1 << 22, open_timeout=60) as ws:
         await ws.recv()  # hello
-        await ws.send(json.dumps({"type": "create", "pace": pace, "id": "c"}))
+        await ws.send(json.dumps({"type": "create", "pace": pace, "id": "c", "model": model}))
         while True:
             m = json.loads(await asyncio.wait_for(ws.recv(), 120))
             if m["type"] == "joined":
@@ -122,11 +125,11 @@ async def client(url: str, pace: float, seconds: float, start_gate: asyncio.Even
     out[run] = {"latency": lat, "frames": frames / seconds, "lost": len(sent)}
 
 
-async def clients(url: str, n: int, total: int, pace: float, seconds: float) -> dict:
+async def clients(url: str, n: int, total: int, pace: float, seconds: float, model: str) -> dict:
     """``n`` clients in this process; measuring starts when the server runs ``total`` runs."""
     gate = asyncio.Event()
     out: dict = {}
-    tasks = [asyncio.create_task(client(url, pace, seconds, gate, out)) for _ in range(n)]
+    tasks = [asyncio.create_task(client(url, pace, seconds, gate, out, model)) for _ in range(n)]
     deadline = time.monotonic() + 600
     while not gate.is_set() and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
@@ -138,13 +141,17 @@ async def clients(url: str, n: int, total: int, pace: float, seconds: float) -> 
     return out
 
 
-def _client_process(url: str, n: int, total: int, pace: float, seconds: float, q) -> None:
+def _client_process(
+    url: str, n: int, total: int, pace: float, seconds: float, model: str, q
+) -> None:
     t0 = time.process_time()
-    out = asyncio.run(clients(url, n, total, pace, seconds))
+    out = asyncio.run(clients(url, n, total, pace, seconds, model))
     q.put((out, time.process_time() - t0))
 
 
-def phase(url: str, n: int, pace: float, seconds: float, procs: int) -> tuple[dict, float]:
+def phase(
+    url: str, n: int, pace: float, seconds: float, procs: int, model: str
+) -> tuple[dict, float]:
     """Run ``n`` clients spread over ``procs`` processes (as separate browsers would be), so
     the clients' own work does not hold the measured latency back. Returns the per-run results
     and the clients' CPU seconds."""
@@ -154,7 +161,9 @@ def phase(url: str, n: int, pace: float, seconds: float, procs: int) -> tuple[di
     q = ctx.Queue()
     sizes = [n // procs + (1 if k < n % procs else 0) for k in range(procs)]
     ps = [
-        ctx.Process(target=_client_process, args=(url, k, n, pace, seconds, q)) for k in sizes if k
+        ctx.Process(target=_client_process, args=(url, k, n, pace, seconds, model, q))
+        for k in sizes
+        if k
     ]
     for p in ps:
         p.start()
@@ -183,6 +192,12 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0, help="measured time per phase [s]")
     ap.add_argument("--paces", default="1,10", help="comma-separated paces, one phase each")
     ap.add_argument("--procs", type=int, default=5, help="client processes")
+    ap.add_argument(
+        "--model",
+        choices=("plant", "core"),
+        default="plant",
+        help="each client's live run: the whole plant (the bar) or the core alone",
+    )
     args = ap.parse_args()
     y = yardstick_seconds()
     print(f"yardstick: {y:.3f} s" if y else "yardstick: not found (../shared missing)")
@@ -202,12 +217,14 @@ def main() -> None:
                     time.sleep(0.2)
             for pace in [float(p) for p in args.paces.split(",")]:
                 w0, c0 = time.monotonic(), cpu_seconds(proc.pid)
-                out, client_cpu = phase(url, args.clients, pace, args.seconds, args.procs)
+                out, client_cpu = phase(
+                    url, args.clients, pace, args.seconds, args.procs, args.model
+                )
                 wall, cpu = time.monotonic() - w0, cpu_seconds(proc.pid) - c0
                 lat = np.array([x for r in out.values() for x in r["latency"]])
                 fps = [r["frames"] for r in out.values()]
                 lost = sum(r["lost"] for r in out.values())
-                tag = f"{args.clients} clients at {pace:g}x"
+                tag = f"{args.clients} clients ({args.model}) at {pace:g}x"
                 print(f"-- {tag}: {len(lat)} commands, {lost} unanswered at the end")
                 if len(lat):
                     print(f"median command-to-update latency, {tag}: {np.median(lat):.4f} s")
