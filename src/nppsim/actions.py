@@ -642,7 +642,7 @@ def describe(model: Model | None = None) -> list[dict[str, Any]]:
         for fname, info in cls.model_fields.items():
             if fname in ("kind", "name"):
                 continue
-            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            extra = _quantity_meta(info)
             choices = _choices(info.annotation)
             fields.append(
                 {
@@ -670,6 +670,21 @@ def describe(model: Model | None = None) -> list[dict[str, Any]]:
             model.refine_description(desc)
         out.append(desc)
     return out
+
+
+def _quantity_meta(info: Any) -> dict[str, Any]:
+    """A field's quantity metadata (units, range), also for an optional quantity
+    (``PowerRate | None``), whose metadata sits inside the union."""
+    from typing import get_args
+
+    if isinstance(info.json_schema_extra, dict):
+        return info.json_schema_extra
+    for a in get_args(info.annotation):
+        for m in getattr(a, "__metadata__", ()):
+            extra = getattr(m, "json_schema_extra", None)
+            if isinstance(extra, dict):
+                return extra
+    return {}
 
 
 def _choices(annotation: Any) -> list[Any] | None:

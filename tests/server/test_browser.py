@@ -132,6 +132,8 @@ def test_setpoint_change_and_bad_value(page, live_server, shots):
     assert page.locator(f'#log td:text-is("{kind}")').count() == 0
 
     form.locator('.field[data-name="target"] input').fill("80")
+    # within the design's fastest turbine-load rate (V-446: 10 %/min)
+    form.locator('.field[data-name="rate"] input').fill("10")
     form.locator('button[type="submit"]').click()
     page.wait_for_selector(f'#log td:text-is("{kind}")')
     if not plant:

@@ -75,8 +75,13 @@ def test_rcp_trip_study_reduced(plant_engine, tmp_path):
     df = read_runs(out)
     assert (df["status"] == "completed").all(), df["message"].tolist()
     assert all(math.isfinite(x) for x in df["final_power"])
-    # the fast power reduction takes the reactor to about two thirds of full power, no trip
-    assert df["final_power"].between(60.0, 75.0).all()
-    assert not df["tripped"].any()
+    # the fast power reduction (URB, ROM, PZ-1) takes the reactor to about two thirds of full
+    # power; with a strong moderator density coefficient (end of cycle) the cooling after the
+    # URB drop adds reactivity fast enough for the short-period trip: those runs end tripped
+    ok = ~df["tripped"]
+    assert ok.any()
+    assert df.loc[ok, "final_power"].between(60.0, 75.0).all()
+    assert (df.loc[~ok, "final_power"] < 1.0).all()
+    assert df.loc[~ok, "trip_time"].between(60.0, 120.0).all()
     s = summarize(out)
     assert "final_power" in s.indices
