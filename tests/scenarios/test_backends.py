@@ -1,7 +1,7 @@
 """One source for every equation (issue 13): the compiled kernels and the same functions run as
 plain Python (``NUMBA_DISABLE_JIT=1``) give the same run, for every built-in scenario.
 
-Each scenario runs in two fresh processes (``backend_run.py``: compiled, then Python) over its
+All scenarios run in two fresh processes (``backend_run.py``: compiled, then Python) over their
 first seconds: building the model and its steady state, the right-hand side, the Jacobian (column
 groups, the closure's chain rule, analytic columns), the event functions and the integrator all
 run in both. The recorded columns, the integrator's counters, the event log and the final state
@@ -29,29 +29,40 @@ HERE = Path(__file__).resolve().parent
 WINDOWS = {"turbine-trip": (64.0, 4.0)}
 
 
-def _run(name: str, t_end: float, dt: float, python: bool) -> dict:
+def _run(python: bool) -> dict:
+    """Every built-in scenario over its window, in one process of the given backend."""
     env = dict(os.environ)
     if python:
         env["NUMBA_DISABLE_JIT"] = "1"
     else:
         env.pop("NUMBA_DISABLE_JIT", None)
+    specs = [f"{n}:{WINDOWS.get(n, (2.0, 1.0))[0]}:{WINDOWS.get(n, (2.0, 1.0))[1]}" for n in NAMES]
     out = subprocess.run(
-        [sys.executable, str(HERE / "backend_run.py"), name, str(t_end), str(dt)],
+        [sys.executable, str(HERE / "backend_run.py"), *specs],
         capture_output=True,
         text=True,
         check=True,
         env=env,
-        timeout=1800,
+        timeout=3600,
     )
     return json.loads(out.stdout)
 
 
+NAMES = builtin_names()
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict:
+    """Both backends, each in one fresh process over every scenario (one import, one table
+    build: the per-process start-up of plain Python dominated when each scenario had its own)."""
+    return {"jit": _run(python=False), "py": _run(python=True)}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", builtin_names())
-def test_python_backend_matches_compiled(name):
-    t_end, dt = WINDOWS.get(name, (2.0, 1.0))
-    jit = _run(name, t_end, dt, python=False)
-    py = _run(name, t_end, dt, python=True)
+@pytest.mark.parametrize("name", NAMES)
+def test_python_backend_matches_compiled(name, runs):
+    jit = runs["jit"][name]
+    py = runs["py"][name]
     assert jit["jit"] and not py["jit"]
     assert py["columns"] == jit["columns"]
     assert py["events"] == jit["events"]
