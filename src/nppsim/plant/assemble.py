@@ -410,6 +410,70 @@ class PlantData:
         )
 
 
+def primary_circuit(design: Any, data: Any) -> list[Any]:
+    """The primary circuit's hydraulics shared by every layout: one :class:`Loop` a loop, the
+    upper and lower plenums and the :class:`Circuit` of loop and vessel flows (the loop plant's
+    and the integral plant's are the same network)."""
+    from nppsim.plant.components.circuit import Circuit
+    from nppsim.plant.components.loop import Loop
+    from nppsim.plant.components.plenum import Plenum
+
+    nl, ns = data.n_loops, data.n_sg_nodes
+    loops = range(nl)
+    out: list[Any] = []
+    for i in loops:
+        out.append(
+            Loop(
+                f"loop{i + 1}",
+                data.v_loop,
+                ns,
+                pressure="pressurizer.pressure",
+                flow=f"circuit.flow[{i}]",
+                h_up="upper_plenum.h",
+                h_lo="lower_plenum.h",
+                q_sg=f"sg{i + 1}.q_nodes[0]",
+                pump_heat=f"pump{i + 1}.heat",
+            )
+        )
+    bypass = design.core.bypass_fraction.si
+    out.append(
+        Plenum(
+            "upper_plenum",
+            data.v_upper,
+            "pressurizer.pressure",
+            [
+                ("circuit.core", 1.0, 1.0 - bypass, "core.h_out"),
+                ("circuit.core", 1.0, bypass, "lower_plenum.h"),
+            ]
+            + [(f"circuit.flow[{i}]", -1.0, 1.0, f"loop{i + 1}.h_hot") for i in loops],
+        )
+    )
+    out.append(
+        Plenum(
+            "lower_plenum",
+            data.v_lower,
+            "pressurizer.pressure",
+            [(f"circuit.flow[{i}]", 1.0, 1.0, f"loop{i + 1}.h_cold") for i in loops],
+        )
+    )
+    out.append(
+        Circuit(
+            "circuit",
+            nl,
+            k_loop=data.k_loop,
+            k_vessel=data.k_vessel,
+            i_loop=data.inert_loop,
+            i_vessel=data.inert_vessel,
+            dz=data.dz,
+            flow_nominal=design.coolant.mass_flow.si,
+            dp=[f"pump{i + 1}.dp" for i in loops],
+            rho_cold=[f"loop{i + 1}.rho_cold" for i in loops],
+            rho_hot=[f"loop{i + 1}.rho_hot" for i in loops],
+        )
+    )
+    return out
+
+
 def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     """The whole plant of a design: components wired from the topology of its design file."""
     from nppsim.plant.components import controller as ctl
@@ -417,9 +481,6 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     from nppsim.plant.components import steam_generator as sgm
     from nppsim.plant.components import turbine as tbm
     from nppsim.plant.components.balance import Balance
-    from nppsim.plant.components.circuit import Circuit
-    from nppsim.plant.components.loop import Loop
-    from nppsim.plant.components.plenum import Plenum
     from nppsim.plant.components.pump import Pump
     from nppsim.plant.components.summary import Summary
 
@@ -440,56 +501,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
     loops = range(nl)
     core = Core("core", design)
     comps: list[Any] = [electric_supply(ps)]
-    for i in loops:
-        comps.append(
-            Loop(
-                f"loop{i + 1}",
-                data.v_loop,
-                ns,
-                pressure="pressurizer.pressure",
-                flow=f"circuit.flow[{i}]",
-                h_up="upper_plenum.h",
-                h_lo="lower_plenum.h",
-                q_sg=f"sg{i + 1}.q_nodes[0]",
-                pump_heat=f"pump{i + 1}.heat",
-            )
-        )
-    bypass = design.core.bypass_fraction.si
-    comps.append(
-        Plenum(
-            "upper_plenum",
-            data.v_upper,
-            "pressurizer.pressure",
-            [
-                ("circuit.core", 1.0, 1.0 - bypass, "core.h_out"),
-                ("circuit.core", 1.0, bypass, "lower_plenum.h"),
-            ]
-            + [(f"circuit.flow[{i}]", -1.0, 1.0, f"loop{i + 1}.h_hot") for i in loops],
-        )
-    )
-    comps.append(
-        Plenum(
-            "lower_plenum",
-            data.v_lower,
-            "pressurizer.pressure",
-            [(f"circuit.flow[{i}]", 1.0, 1.0, f"loop{i + 1}.h_cold") for i in loops],
-        )
-    )
-    comps.append(
-        Circuit(
-            "circuit",
-            nl,
-            k_loop=data.k_loop,
-            k_vessel=data.k_vessel,
-            i_loop=data.inert_loop,
-            i_vessel=data.inert_vessel,
-            dz=data.dz,
-            flow_nominal=design.coolant.mass_flow.si,
-            dp=[f"pump{i + 1}.dp" for i in loops],
-            rho_cold=[f"loop{i + 1}.rho_cold" for i in loops],
-            rho_hot=[f"loop{i + 1}.rho_hot" for i in loops],
-        )
-    )
+    comps += primary_circuit(design, data)
     for i in loops:
         comps.append(
             Pump(

@@ -245,7 +245,7 @@ class _Exchanger:
 def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData]:
     """The integral plant of a design (see the module docstring)."""
     from nppsim.plant import passive
-    from nppsim.plant.assemble import _Props, plant_trip_rows
+    from nppsim.plant.assemble import _Props, plant_trip_rows, primary_circuit
     from nppsim.plant.components import controller as ctl
     from nppsim.plant.components import core as _core_mod
     from nppsim.plant.components import feedwater as fw
@@ -253,11 +253,8 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
     from nppsim.plant.components import once_through_sg as otsg
     from nppsim.plant.components import turbine as tbm
     from nppsim.plant.components.boron_control import BoronControl
-    from nppsim.plant.components.circuit import Circuit
     from nppsim.plant.components.core import Core
     from nppsim.plant.components.electric import Electric
-    from nppsim.plant.components.loop import Loop
-    from nppsim.plant.components.plenum import Plenum
     from nppsim.plant.components.protection import Protection
     from nppsim.plant.components.pump import Pump
     from nppsim.plant.components.rod_control import RodControl
@@ -278,56 +275,7 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
 
     core = Core("core", design)
     comps: list[Any] = [Electric("electric")]
-    for i in loops:
-        comps.append(
-            Loop(
-                f"loop{i + 1}",
-                data.v_loop,
-                ns,
-                pressure="pressurizer.pressure",
-                flow=f"circuit.flow[{i}]",
-                h_up="upper_plenum.h",
-                h_lo="lower_plenum.h",
-                q_sg=f"sg{i + 1}.q_nodes[0]",
-                pump_heat=f"pump{i + 1}.heat",
-            )
-        )
-    bypass = design.core.bypass_fraction.si
-    comps.append(
-        Plenum(
-            "upper_plenum",
-            data.v_upper,
-            "pressurizer.pressure",
-            [
-                ("circuit.core", 1.0, 1.0 - bypass, "core.h_out"),
-                ("circuit.core", 1.0, bypass, "lower_plenum.h"),
-            ]
-            + [(f"circuit.flow[{i}]", -1.0, 1.0, f"loop{i + 1}.h_hot") for i in loops],
-        )
-    )
-    comps.append(
-        Plenum(
-            "lower_plenum",
-            data.v_lower,
-            "pressurizer.pressure",
-            [(f"circuit.flow[{i}]", 1.0, 1.0, f"loop{i + 1}.h_cold") for i in loops],
-        )
-    )
-    comps.append(
-        Circuit(
-            "circuit",
-            nl,
-            k_loop=data.k_loop,
-            k_vessel=data.k_vessel,
-            i_loop=data.inert_loop,
-            i_vessel=data.inert_vessel,
-            dz=data.dz,
-            flow_nominal=design.coolant.mass_flow.si,
-            dp=each("pump{}.dp"),
-            rho_cold=each("loop{}.rho_cold"),
-            rho_hot=each("loop{}.rho_hot"),
-        )
-    )
+    comps += primary_circuit(design, data)
     for i in loops:
         comps.append(
             Pump(
