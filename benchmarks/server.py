@@ -149,6 +149,22 @@ def _client_process(
     q.put((out, time.process_time() - t0))
 
 
+def profile_server(url: str, pid: int, n: int, seconds: float, out: str) -> None:
+    """Sample the server with py-spy (``--gil``: the thread holding the GIL) for ``seconds``
+    once it runs ``n`` runs; writes py-spy's raw (collapsed stacks) format to ``out``."""
+    deadline = time.monotonic() + 600
+    while _count_runs(url) < n and time.monotonic() < deadline:
+        time.sleep(0.5)
+    spy = Path(sys.executable).with_name("py-spy")
+    cmd = [str(spy), "record", "-p", str(pid), "--gil", "-r", "200", "-d", str(int(seconds))]
+    subprocess.run(
+        [*cmd, "-f", "raw", "-o", out, "--nonblocking"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=seconds + 120,
+    )
+
+
 def phase(
     url: str, n: int, pace: float, seconds: float, procs: int, model: str
 ) -> tuple[dict, float]:
@@ -198,6 +214,11 @@ def main() -> None:
         default="plant",
         help="each client's live run: the whole plant (the bar) or the core alone",
     )
+    ap.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="sample the server with py-spy during each phase (collapsed stacks to FILE.<pace>)",
+    )
     args = ap.parse_args()
     y = yardstick_seconds()
     print(f"yardstick: {y:.3f} s" if y else "yardstick: not found (../shared missing)")
@@ -217,10 +238,27 @@ def main() -> None:
                     time.sleep(0.2)
             for pace in [float(p) for p in args.paces.split(",")]:
                 w0, c0 = time.monotonic(), cpu_seconds(proc.pid)
+                spy = None
+                if args.profile:
+                    import threading
+
+                    spy = threading.Thread(
+                        target=profile_server,
+                        args=(
+                            url,
+                            proc.pid,
+                            args.clients,
+                            args.seconds - 2,
+                            f"{args.profile}.{pace:g}",
+                        ),
+                    )
+                    spy.start()
                 out, client_cpu = phase(
                     url, args.clients, pace, args.seconds, args.procs, args.model
                 )
                 wall, cpu = time.monotonic() - w0, cpu_seconds(proc.pid) - c0
+                if spy is not None:
+                    spy.join()
                 lat = np.array([x for r in out.values() for x in r["latency"]])
                 fps = [r["frames"] for r in out.values()]
                 lost = sum(r["lost"] for r in out.values())

@@ -336,7 +336,7 @@ class LiveRun:
         ts, df = _results(sim)
         self.recorder.replace(ts, df)
         self._log_n = len(sim.log)
-        sim.add_observer(self._observe)
+        sim.add_observer(self._observe, raw=True)
         self._update_values()
         self._thread = threading.Thread(target=self._loop, name=f"live-run-{run_id}", daemon=True)
         self._thread.start()
@@ -461,8 +461,7 @@ class LiveRun:
         return self._thread.is_alive()
 
     # -- worker ------------------------------------------------------------------------------
-    def _observe(self, ts: np.ndarray, df: pd.DataFrame) -> None:
-        rows = df.to_numpy(dtype=float)[:, 1:]
+    def _observe(self, ts: np.ndarray, rows: np.ndarray) -> None:
         self._pending_t.append(np.asarray(ts, dtype=float))
         self._pending_x.append(rows)
         self.recorder.append(ts, rows)
