@@ -2,8 +2,9 @@
 
 Starts ``nppsim serve``'s application in a separate process on 127.0.0.1 (a free port), then
 connects N WebSocket clients (default 50). Each creates its own full-power run (``--model
-plant``, the default, or ``core``) at the given pace, watches two trend columns and sends a
-command about once a second (a power setpoint at the current power: it changes nothing physical
+plant``, the default, or ``core``) at the given pace, watches two trend columns and, as the
+page does, asks for the current values the page shows (``--values view``; ``all`` for every
+column), and sends a command about once a second (a power setpoint at the current power: it changes nothing physical
 but goes the whole way through the worker). It prints,
 per phase (1x, then 10x):
 
@@ -15,7 +16,8 @@ per phase (1x, then 10x):
 * wall times in yardstick units (the wall time over that of /work/shared/benchmarks/yardstick.py
   measured in the same run).
 
-Usage: ``python benchmarks/server.py [--clients 50] [--seconds 30]``. Traffic stays on
+Usage: ``python benchmarks/server.py [--clients 50] [--seconds 30]``; ``--profile FILE`` samples
+the server with py-spy (if installed in the environment) while clients are measured. Traffic stays on
 127.0.0.1; every loop is bounded in count and time.
 """
 
@@ -76,7 +78,13 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def client(
-    url: str, pace: float, seconds: float, start_gate: asyncio.Event, out: dict, model: str
+    url: str,
+    pace: float,
+    seconds: float,
+    start_gate: asyncio.Event,
+    out: dict,
+    model: str,
+    values: str,
 ):
     lat: list[float] = []
     frames = 0
@@ -91,7 +99,13 @@ async def client(
             if m["type"] == "error":
                 raise RuntimeError(m)
         await ws.send(
-            json.dumps({"type": "watch", "columns": ["power_relative", "pressure_primary_pa"]})
+            json.dumps(
+                {
+                    "type": "watch",
+                    "columns": ["power_relative", "pressure_primary_pa"],
+                    "values": values,
+                }
+            )
         )
         await start_gate.wait()
         sent: dict[str, float] = {}
@@ -125,11 +139,15 @@ async def client(
     out[run] = {"latency": lat, "frames": frames / seconds, "lost": len(sent)}
 
 
-async def clients(url: str, n: int, total: int, pace: float, seconds: float, model: str) -> dict:
+async def clients(
+    url: str, n: int, total: int, pace: float, seconds: float, model: str, values: str
+) -> dict:
     """``n`` clients in this process; measuring starts when the server runs ``total`` runs."""
     gate = asyncio.Event()
     out: dict = {}
-    tasks = [asyncio.create_task(client(url, pace, seconds, gate, out, model)) for _ in range(n)]
+    tasks = [
+        asyncio.create_task(client(url, pace, seconds, gate, out, model, values)) for _ in range(n)
+    ]
     deadline = time.monotonic() + 600
     while not gate.is_set() and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
@@ -142,10 +160,10 @@ async def clients(url: str, n: int, total: int, pace: float, seconds: float, mod
 
 
 def _client_process(
-    url: str, n: int, total: int, pace: float, seconds: float, model: str, q
+    url: str, n: int, total: int, pace: float, seconds: float, model: str, values: str, q
 ) -> None:
     t0 = time.process_time()
-    out = asyncio.run(clients(url, n, total, pace, seconds, model))
+    out = asyncio.run(clients(url, n, total, pace, seconds, model, values))
     q.put((out, time.process_time() - t0))
 
 
@@ -166,7 +184,7 @@ def profile_server(url: str, pid: int, n: int, seconds: float, out: str) -> None
 
 
 def phase(
-    url: str, n: int, pace: float, seconds: float, procs: int, model: str
+    url: str, n: int, pace: float, seconds: float, procs: int, model: str, values: str
 ) -> tuple[dict, float]:
     """Run ``n`` clients spread over ``procs`` processes (as separate browsers would be), so
     the clients' own work does not hold the measured latency back. Returns the per-run results
@@ -177,7 +195,7 @@ def phase(
     q = ctx.Queue()
     sizes = [n // procs + (1 if k < n % procs else 0) for k in range(procs)]
     ps = [
-        ctx.Process(target=_client_process, args=(url, k, n, pace, seconds, model, q))
+        ctx.Process(target=_client_process, args=(url, k, n, pace, seconds, model, values, q))
         for k in sizes
         if k
     ]
@@ -213,6 +231,13 @@ def main() -> None:
         choices=("plant", "core"),
         default="plant",
         help="each client's live run: the whole plant (the bar) or the core alone",
+    )
+    ap.add_argument(
+        "--values",
+        choices=("view", "all"),
+        default="view",
+        help="the current values each update carries: those the page shows (as the page "
+        "asks) or every column",
     )
     ap.add_argument(
         "--profile",
@@ -254,7 +279,7 @@ def main() -> None:
                     )
                     spy.start()
                 out, client_cpu = phase(
-                    url, args.clients, pace, args.seconds, args.procs, args.model
+                    url, args.clients, pace, args.seconds, args.procs, args.model, args.values
                 )
                 wall, cpu = time.monotonic() - w0, cpu_seconds(proc.pid) - c0
                 if spy is not None:

@@ -103,6 +103,8 @@ class Tick:
     applied: list[dict[str, Any]]
     reset: bool = False
     log: list[dict[str, Any]] | None = None
+    #: encodings of this update's values shared by its viewers (filled on the event loop)
+    cache: dict[Any, str] = field(default_factory=dict)
 
 
 class Recorder:
@@ -312,6 +314,8 @@ class LiveRun:
         self._w_idx = np.array([i for _, i, _ in cols], dtype=int)
         self.col_index = {c: k for k, c in enumerate(self.column_names)}
         self.topology = topology(design, self.kind, self.column_names)
+        #: the columns the mimic diagram shows (the "view" choice of values, with the trends)
+        self.view_columns = _named_columns(self.topology, set(self.column_names))
         self.actions = describe(model)
         self.annunciator = annunciator_tiles(model)
         self.recorder = Recorder(len(self.column_names))
@@ -639,6 +643,17 @@ def _results(sim: Any) -> tuple[np.ndarray, np.ndarray]:
     df = sim.results()
     x = df.to_numpy(dtype=float)
     return x[:, 0], x[:, 1:]
+
+
+def _named_columns(x: Any, columns: set[str]) -> set[str]:
+    """The recorded columns named anywhere in ``x`` (nested dicts and lists of a topology)."""
+    if isinstance(x, str):
+        return {x} if x in columns else set()
+    items = x.values() if isinstance(x, dict) else x if isinstance(x, list | tuple) else ()
+    out: set[str] = set()
+    for v in items:
+        out |= _named_columns(v, columns)
+    return out
 
 
 def _num(x: float) -> float | None:
