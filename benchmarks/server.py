@@ -4,9 +4,9 @@ Starts ``nppsim serve``'s application in a separate process on 127.0.0.1 (a free
 connects N WebSocket clients (default 50). Each creates its own full-power run (``--model
 plant``, the default, or ``core``) at the given pace, watches two trend columns and, as the
 page does, asks for the current values the page shows (``--values view``; ``all`` for every
-column), and sends a command about once a second (a power setpoint at the current power: it changes nothing physical
-but goes the whole way through the worker). It prints,
-per phase (1x, then 10x):
+column), and sends a command about once a second (a power setpoint at the current power: it
+changes nothing physical but goes the whole way through the worker). It prints, per phase (1x,
+then 10x):
 
 * command-to-update latency: from sending a command to receiving the update that reports it
   applied (median, 99th percentile, max);
@@ -16,9 +16,9 @@ per phase (1x, then 10x):
 * wall times in yardstick units (the wall time over that of /work/shared/benchmarks/yardstick.py
   measured in the same run).
 
-Usage: ``python benchmarks/server.py [--clients 50] [--seconds 30]``; ``--profile FILE`` samples
-the server with py-spy (if installed in the environment) while clients are measured. Traffic stays on
-127.0.0.1; every loop is bounded in count and time.
+Usage: ``python benchmarks/server.py [--clients 50] [--seconds 30]``; ``--profile FILE``
+samples the server with py-spy (if installed in the environment) while the clients are
+measured. Traffic stays on 127.0.0.1; every loop is bounded in count and time.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ async def client(
         await ws.recv()  # hello
         await ws.send(json.dumps({"type": "create", "pace": pace, "id": "c", "model": model}))
         while True:
-            m = json.loads(await asyncio.wait_for(ws.recv(), 120))
+            m = json.loads(await asyncio.wait_for(ws.recv(), 600))  # a first build compiles
             if m["type"] == "joined":
                 run = m["run"]["id"]
                 break
