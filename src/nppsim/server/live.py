@@ -5,13 +5,16 @@ touches it. The worker loop, every ``tick`` of wall time (0.2 s by default):
 
 1. waits for a command or the next tick;
 2. advances the clock by ``pace`` times the wall time elapsed (as fast as possible with
-   ``pace = "max"``), in slices short enough (about a quarter of a second of wall time, from the
-   measured throughput) that commands never wait long;
+   ``pace = "max"``, slice after slice), in slices short enough (about a quarter of a second of
+   wall time, from the measured throughput, and at most an hour of simulated time) that
+   commands never wait long;
 3. applies the commands that came in: the clock is first brought to the simulation time that
    corresponds to the instant the command was received, then the action is submitted there
    (:meth:`Simulation.submit` at the current clock);
 4. publishes an update (:class:`Tick`): the clock, the current value of every recorded column,
    the rows recorded since the last update, new event-log entries and the commands applied.
+   Updates go out every ``tick`` (whatever the pace) and at once after a command, so a
+   command's update never waits for the next tick.
 
 Everything else that needs the simulation (snapshots, rewind, downloads) is sent to the worker
 as a call and waited for with a future. A solver failure stops the run with status ``failed``
@@ -53,6 +56,11 @@ from nppsim.units import to_si
 
 #: wall time of one slice of advance the pacing aims at [s]
 SLICE_WALL = 0.25
+
+#: the most simulated time one slice covers [s]: a run at "max" pace on a steady plant takes
+#: long steps cheaply, and its slices, growing fourfold each time, would otherwise carry the
+#: clock within a second to times whose resolution is coarser than the integrator's steps
+MAX_SLICE_SPAN = 3600.0
 
 #: models are built and brought to their steady state one at a time: building two at once in
 #: two threads gives wrong water properties today (the engine's property objects are shared)
@@ -501,6 +509,8 @@ class LiveRun:
                 continue
             self._advance()
             now = time.monotonic()
+            if now < next_pub:
+                continue  # "max" pace: slices follow one another, updates go out every tick
             if self.status == "running" or now - last_pub_paused > 2.0 or self._pending_t:
                 self._publish()
                 if self.status != "running":
@@ -525,7 +535,7 @@ class LiveRun:
         if self.status != "running":
             return
         sim = self.sim
-        span = self._throughput * SLICE_WALL
+        span = min(self._throughput * SLICE_WALL, MAX_SLICE_SPAN)
         if self.pace != "max":
             span = min(span, float(self.pace) * elapsed)
         target = sim.t + span
