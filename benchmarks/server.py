@@ -11,7 +11,8 @@ then 10x):
 * command-to-update latency: from sending a command to receiving the update that reports it
   applied (median, 99th percentile, max);
 * the update (frame) rate each client received (median and minimum over clients);
-* the server process's CPU share (CPU seconds over wall seconds, and per core);
+* the server process's CPU share (CPU seconds over wall seconds, and per core), over the whole
+  phase (the runs being built too) and over the measured part alone;
 * the line ``p99 command-to-update latency, 50 clients: <seconds> s`` for the 1x phase;
 * wall times in yardstick units (the wall time over that of /work/shared/benchmarks/yardstick.py
   measured in the same run).
@@ -263,10 +264,21 @@ def main() -> None:
                     time.sleep(0.2)
             for pace in [float(p) for p in args.paces.split(",")]:
                 w0, c0 = time.monotonic(), cpu_seconds(proc.pid)
+                gate: dict[str, float] = {}
+
+                def mark(pid: int = proc.pid, gate: dict[str, float] = gate) -> None:
+                    # when every run is built (the clients start measuring): CPU from there
+                    deadline = time.monotonic() + 900
+                    while _count_runs(url) < args.clients and time.monotonic() < deadline:
+                        time.sleep(0.25)
+                    gate.update(wall=time.monotonic(), cpu=cpu_seconds(pid))
+
+                import threading
+
+                marker = threading.Thread(target=mark, daemon=True)
+                marker.start()
                 spy = None
                 if args.profile:
-                    import threading
-
                     spy = threading.Thread(
                         target=profile_server,
                         args=(
@@ -306,6 +318,13 @@ def main() -> None:
                     f"server CPU share, {tag}: {cpu / wall:.2f} core-seconds per second "
                     f"({100 * cpu / wall / os.cpu_count():.0f} % of {os.cpu_count()} cores)"
                 )
+                if gate:
+                    w1 = time.monotonic() - gate["wall"]
+                    c1 = cpu_seconds(proc.pid) - gate["cpu"]
+                    print(
+                        f"server CPU share while measured (runs built), {tag}: {c1 / w1:.2f} "
+                        "core-seconds per second"
+                    )
                 print(f"clients' CPU, {tag}: {client_cpu / wall:.2f} core-seconds per second")
                 line = f"wall time of the phase (runs built and measured), {tag}: {wall:.2f} s"
                 if y:
