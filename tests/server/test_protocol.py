@@ -128,6 +128,41 @@ def test_watch_backfills_history_and_updates_carry_rows(joined):
     assert e["id"] == "w2" and e["field"] == "columns"
 
 
+def test_updates_carry_the_values_a_viewer_chooses(joined):
+    """'values': every column by default; 'view' the mimic's and the watched columns; a list
+    those columns (and the watched ones); unknown columns are refused and change nothing."""
+    client, ws, m = joined
+    run = m["run"]["id"]
+    every = {c["name"] for c in m["columns"]}
+    mimic = {v for v in m["topology"]["reactor"]["bind"].values() if v}
+    assert POWER in mimic and len(mimic) >= 3 and mimic <= every
+
+    def watch(columns, **kw):
+        ws.send_json({"type": "watch", "id": "w", "columns": columns, **kw})
+        assert recv(ws, "history")["id"] == "w"  # later updates follow the new choice
+        return set(recv(ws, "update")["values"])
+
+    ws.send_json({"type": "pace", "pace": "max"})
+    assert set(recv(ws, "update", lambda u: u["status"] == "running")["values"]) == every
+    view = watch([], values="view")  # the columns the mimic shows
+    assert mimic <= view < every
+    extra = sorted(every - view)[0]
+    assert watch([extra]) == view | {extra}  # and the watched ones; values left as chosen
+    assert watch([], values=["reactivity_external"]) == {"reactivity_external"}
+    assert watch([PRESSURE]) == {"reactivity_external", PRESSURE}
+    ws.send_json({"type": "watch", "id": "bad", "columns": [POWER], "values": ["nope"]})
+    e = recv(ws, "error")
+    assert e["id"] == "bad" and e["field"] == "values" and e["value"] == ["nope"]
+    ws.send_json({"type": "watch", "id": "bad2", "columns": [], "values": "some"})
+    assert recv(ws, "error")["id"] == "bad2"
+    u = recv(ws, "update")
+    assert set(u["values"]) == {"reactivity_external", PRESSURE}  # the refused ones changed nothing
+    assert u["values"][PRESSURE] == pytest.approx(
+        client.get(f"/api/runs/{run}/values").json()["values"][PRESSURE], rel=0.01
+    )
+    assert watch([], values="all") == every
+
+
 def test_command_is_applied_at_the_current_time(joined):
     client, ws, m = joined
     run = m["run"]["id"]
@@ -234,6 +269,12 @@ def test_join_leave_and_several_viewers(joined):
         assert recv(ws2, "error")["code"] == "not_found"
         ws2.send_json({"type": "join", "run": run, "columns": ["nope"]})
         assert recv(ws2, "error")["field"] == "columns"
+        ws2.send_json({"type": "join", "run": run, "columns": [POWER], "values": ["nope"]})
+        assert recv(ws2, "error")["field"] == "values"
+        ws2.send_json({"type": "join", "run": run, "columns": [POWER], "values": "view"})
+        assert recv(ws2, "joined")["run"]["id"] == run
+        u2 = recv(ws2, "update")
+        assert POWER in u2["values"] and len(u2["values"]) < len(j["columns"])
 
 
 def test_malformed_messages(joined, limits):

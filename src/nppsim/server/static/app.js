@@ -120,8 +120,8 @@ function onJoined(m) {
   renderSnapshots();
   setDownloads();
   buildTrends();
-  const cols = watchedColumns();
-  if (cols.length) send({ type: "watch", columns: cols });
+  // updates then carry the values the page shows (the mimic's and the trends'), not every column
+  send({ type: "watch", columns: watchedColumns(), values: "view" });
   setRunInfo(m.run.t, m.run.status, m.run.message, m.run.pace, m.run.speed, m.run.viewers);
   refreshRuns();
   if ($("new-run").open) $("new-run").close();
@@ -368,7 +368,7 @@ function renderTrendHead(panel) {
   head.appendChild(sel);
 }
 function watchedColumns() { return [...new Set(S.trends.flatMap((p) => p.cols))]; }
-function rewatch() { makePlots(); send({ type: "watch", columns: watchedColumns() }); }
+function rewatch() { makePlots(); send({ type: "watch", columns: watchedColumns(), values: "view" }); }
 function makePlots() {
   for (const p of S.trends) {
     const div = p.el.querySelector(".plot");
