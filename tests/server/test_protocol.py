@@ -477,3 +477,25 @@ def test_cross_origin_websocket_refused(client):
     r = client.post("/api/runs", json={}, headers={"Origin": "http://evil.example"})
     assert r.status_code == 403
     assert json.loads(r.text)["detail"] == "cross-origin request refused"
+
+
+def test_create_at_a_point_of_the_fuel_cycle(client):
+    """``initial.cycle`` starts a live run from the design's BOC/MOC/EOC core, as a scenario's
+    ``[initial].cycle``; an unknown state or pumps off in the core model are refused."""
+    with client.websocket_connect("/ws") as ws:
+        ws.receive_json()
+        got = {}
+        for cyc in ("BOC", "EOC"):
+            ws.send_json({"type": "create", "id": cyc, "model": "core", "initial": {"cycle": cyc}})
+            got[cyc] = recv(ws, "joined")["values"]
+        ws.send_json({"type": "create", "id": "x", "initial": {"cycle": "XOC"}})
+        e = recv(ws, "error")
+        assert e["field"] == "initial.cycle" and "EOC" in e["allowed"]
+        ws.send_json({"type": "create", "id": "p", "model": "core", "initial": {"pumps_off": [2]}})
+        assert recv(ws, "error")["field"] == "initial.pumps_off"
+    info = client.get("/api/info").json()
+    v446 = next(d for d in info["designs"] if d["name"] == "vver1000-v446")
+    assert v446["cycle"] == ["MOC", "BOC", "EOC"]
+    # critical at full power on boron: about 1150 ppm at BOC, a few tens at EOC
+    b = {k: v.get("boron_ppm") for k, v in got.items()}
+    assert b["BOC"] == pytest.approx(1150, rel=0.05) and b["EOC"] == pytest.approx(30, abs=10)

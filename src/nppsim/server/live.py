@@ -772,6 +772,7 @@ class RunManager:
                     "title": d.design.title,
                     "models": _design_kinds(d),
                     "banks": [b.name for b in d.rods.banks] if d.rods else [],
+                    "cycle": d.cycle.names if d.cycle is not None else [],
                 }
             )
         return out
@@ -908,12 +909,22 @@ class RunManager:
                 value=value,
                 allowed=msg,
             ) from None
+        try:
+            # the core at the chosen point of its fuel cycle, as a scenario's [initial].cycle
+            design = design.at_cycle(ini.cycle, None, "initial.cycle")
+        except InputError as e:
+            raise RunError.from_input(e) from None
         model = build_model(design, spec.model)
-        kw: dict[str, Any] = {
-            "boron": ini.boron,
-            "rod_control": ini.rod_control,
-            "boron_control": ini.boron_control,
-        }
+        kw: dict[str, Any] = ini.steady_state_options()
+        if spec.model == "plant":
+            kw["pumps_off"] = tuple(ini.pumps_off)
+        elif ini.pumps_off:
+            raise RunError(
+                f"initial.pumps_off = {ini.pumps_off}: pumps exist in the plant model only",
+                field="initial.pumps_off",
+                value=ini.pumps_off,
+                allowed='[] with model "core"',
+            )
         try:
             y0, d0 = model.steady_state(ini.power, ini.critical, **kw)
         except InputError as e:

@@ -56,6 +56,15 @@ class InitialSpec(BaseModel):
     rod_control: Literal["auto", "manual"] = "auto"
     boron_control: Literal["auto", "manual"] = "manual"
     boron: str | float | None = Field(None, description='boron, e.g. "1200 ppm" (optional)')
+    cycle: str | None = Field(
+        None,
+        max_length=40,
+        description='point of the fuel cycle: a state of the design\'s [cycle], e.g. "EOC" '
+        "(optional; default: the design's [reactivity] as written)",
+    )
+    pumps_off: list[int] = Field(
+        [], max_length=8, description="plant model: coolant pumps idle at the start (1-based)"
+    )
 
 
 class CreateRun(BaseModel):
