@@ -170,6 +170,23 @@ def _closure_phase(t, y, p, ip, d, w, dydt):
 
 
 @njit
+def _single_pzr(ip):
+    """The record of the network's closure when it is one pressurizer (:mod:`pressurizer`)
+    and no other closure, else -1."""
+    base = ip[IP_SCHED]
+    found = -1
+    for s in range(ip[IP_NSCHED]):
+        code = ip[base + 2 * s]
+        if code == _gpz.CODE:
+            return -1
+        if code == _pzr.CODE:
+            if found >= 0:
+                return -1
+            found = ip[base + 2 * s + 1]
+    return found
+
+
+@njit
 def _signals_phase(t, y, p, ip, d, w):
     base = ip[IP_SCHED]
     for s in range(ip[IP_NSCHED]):
@@ -429,6 +446,17 @@ def jac(t, y, p, ip, d, J):
         n_rows = ip[cb + CH_NROWS]
         wc = w0.copy()
         fc = f0.copy()
+        # One (equilibrium or two-region) pressurizer closes the plant: its node properties at
+        # y are computed once; a column that leaves the pressure alone moves at most its own
+        # node's properties, so only that node's look-up is redone (the same numbers as the
+        # whole closure at the moved point: each node's entry depends on its enthalpy and the
+        # pressure only).
+        rz = _single_pzr(ip)
+        nodes = np.empty((4, ip[rz + _pzr.F.N_NODES] if rz >= 0 else 0))
+        saved = np.empty(4)
+        i_press = ip[rz + _pzr.F.W_PRESSURE] if rz >= 0 else 0
+        if rz >= 0:
+            _pzr.node_props(t, y, p, ip, d, w0, rz, nodes)
         for qc in range(n_chain):
             j = ip[cols + qc]
             h = hs[j]
@@ -439,7 +467,18 @@ def jac(t, y, p, ip, d, J):
             for s in range(ip[f_ptr + qc], ip[f_ptr + qc + 1]):
                 i = ip[f_list + s]
                 fc[i] = f0[i] + h * J[i, j]
-            _closure_phase(t, yp, p, ip, d, wc, fc)
+            if rz >= 0 and wc[i_press] == w0[i_press]:
+                node = _pzr.node_of_state(ip, rz, j)
+                if node >= 0:
+                    for e in range(4):
+                        saved[e] = nodes[e, node]
+                    _pzr.node_props_moved(t, yp, p, ip, d, wc, rz, nodes, node)
+                _pzr.closure_on(t, yp, p, ip, d, wc, fc, rz, nodes)
+                if node >= 0:
+                    for e in range(4):
+                        nodes[e, node] = saved[e]
+            else:
+                _closure_phase(t, yp, p, ip, d, wc, fc)
             for s in range(n_rows):
                 i = ip[crow + s]
                 J[i, j] = (fc[i] - fz[i]) / h

@@ -378,21 +378,72 @@ def _pressure_terms(y, p, ip, d, w, r, h_s):
 
 
 @njit
+def node_props(t, y, p, ip, d, w, r, nodes):
+    """Every primary node's properties for the closure at the pressurizer's pressure, into
+    ``nodes`` (4, n_nodes): mass [kg], V drho/dh [kg/(J/kg)], compressibility V (drho/dh V/m +
+    drho/dp) [kg/Pa], and rho V where the node's water carries a shared boron state [kg]."""
+    nn = ip[r + F.N_NODES]
+    ih = ip[r + F.I_NODE_H]
+    press = w[ip[r + F.W_PRESSURE]]
+    cell = props.pressure_cell(p, ip, press)  # one pressure: its half of the look-up once
+    for j in range(nn):
+        _node_props_one(p, ip, r, press, cell, y[ip[ih + j]], j, nodes)
+
+
+@njit
+def _node_props_one(p, ip, r, press, cell, h, j, nodes):
+    pv = ip[r + F.P_NODE_VOLUME]
+    pm = ip[r + F.P_NODE_MASS]
+    pb = ip[r + F.P_NODE_BORON_MASS]
+    rho, drh, drp = props.node_compressibility_in_cell(p, ip, press, h, cell)
+    mass = p[pm + j] if p[pm + j] > 0.0 else rho * p[pv + j]
+    nodes[0, j] = mass
+    nodes[1, j] = p[pv + j] * drh
+    nodes[2, j] = p[pv + j] * (drh * p[pv + j] / mass + drp)
+    nodes[3, j] = rho * p[pv + j] if p[pb + j] > 0.0 else 0.0
+
+
+@njit
+def node_of_state(ip, r, i):
+    """The primary node whose enthalpy is state ``i``, or -1."""
+    ih = ip[r + F.I_NODE_H]
+    for j in range(ip[r + F.N_NODES]):
+        if ip[ih + j] == i:
+            return j
+    return -1
+
+
+@njit
+def node_props_moved(t, y, p, ip, d, w, r, nodes, j):
+    """:func:`node_props` of node ``j`` alone (the others' entries of ``nodes`` kept: the
+    Jacobian's closure column that moves one node's enthalpy, the pressure unchanged)."""
+    press = w[ip[r + F.W_PRESSURE]]
+    cell = props.pressure_cell(p, ip, press)
+    _node_props_one(p, ip, r, press, cell, y[ip[ip[r + F.I_NODE_H] + j]], j, nodes)
+
+
+@njit
 def closure(t, y, p, ip, d, w, dydt, r):
     """The surge: correct every primary node's enthalpy and boron rates, set the vessel's."""
+    nodes = np.empty((4, ip[r + F.N_NODES]))
+    node_props(t, y, p, ip, d, w, r, nodes)
+    closure_on(t, y, p, ip, d, w, dydt, r, nodes)
+
+
+@njit
+def closure_on(t, y, p, ip, d, w, dydt, r, nodes):
+    """:func:`closure` on the node properties ``nodes`` of :func:`node_props` at ``(y, w)``."""
     nn = ip[r + F.N_NODES]
     ih = ip[r + F.I_NODE_H]
     ib = ip[r + F.I_NODE_BORON]
     pv = ip[r + F.P_NODE_VOLUME]
-    pm = ip[r + F.P_NODE_MASS]
     pb = ip[r + F.P_NODE_BORON_MASS]
     yc = ip[r + F.Y_CONTENTS]
     two = ip[r + F.N_MODEL] == TWO_REGION
-    press = w[ip[r + F.W_PRESSURE]]
     # node properties and external flows (make-up, let-down, spray, injections)
-    mass = np.empty(nn)
-    vrh = np.empty(nn)
-    comp = np.empty(nn)
+    mass = nodes[0]
+    vrh = nodes[1]
+    comp = nodes[2]
     ext = np.zeros(nn)
     mix_h = np.zeros(nn)
     mix_b = np.zeros(nn)
@@ -400,14 +451,9 @@ def closure(t, y, p, ip, d, w, dydt, r):
     # that state carries is its concentration times that water, rho V summed (as the balance
     # counts it), not the channel's fixed mass of its energy equation
     shared_water = 0.0
-    cell = props.pressure_cell(p, ip, press)  # one pressure: its half of the look-up once
     for j in range(nn):
-        rho, drh, drp = props.node_compressibility_in_cell(p, ip, press, y[ip[ih + j]], cell)
-        mass[j] = p[pm + j] if p[pm + j] > 0.0 else rho * p[pv + j]
         if p[pb + j] > 0.0:
-            shared_water += rho * p[pv + j]
-        vrh[j] = p[pv + j] * drh
-        comp[j] = p[pv + j] * (drh * p[pv + j] / mass[j] + drp)
+            shared_water += nodes[3, j]
     spray = w[ip[r + F.W_SPRAY]]
     makeup = w[ip[r + F.W_MAKEUP]]
     letdown = w[ip[r + F.W_LETDOWN]]
