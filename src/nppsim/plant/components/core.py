@@ -53,6 +53,10 @@ ROD_END_BLEND = 1e-3  # [1] width of the smooth stop of a bank at the ends of it
 #: [1] regulating-sequence distance beyond a compensation limit over which the compensating
 #: groups reach their full speed (tanh^2: they start gently, no step in the right-hand side)
 COMPENSATION_BLEND = 0.05
+#: [1] share of the compensating groups' speed that brings the regulating group back into its
+#: working range whatever the power controller asks (the rest follows the controller's demand
+#: in the same direction: the groups do not work against the regulator)
+COMPENSATION_RESTORE = 0.25
 
 
 class F(IntEnum):
@@ -526,7 +530,7 @@ def derivatives(t, y, p, ip, d, w, dydt, r):
     # compensating groups: step in while the regulating sequence is near an end of its travel
     nc = ip[r + F.N_COMP]
     if nc > 0 and ip[r + F.IN_ROD_AUTO] >= 0 and w[ip[r + F.IN_ROD_AUTO]] > 0.5:
-        uc = compensation_demand(y, p, ip, r)
+        uc = compensation_demand(y, p, ip, r, u)
         if uc != 0.0:
             comp = ip[r + F.I_COMPENSATING]
             v = p[ip[r + F.P_COMPENSATION] + 2]
@@ -550,18 +554,24 @@ def derivatives(t, y, p, ip, d, w, dydt, r):
 
 
 @njit
-def compensation_demand(y, p, ip, r):
-    r"""Speed demand of the compensating groups (-1 to 1) from the regulating sequence's position.
+def compensation_demand(y, p, ip, r, u):
+    r"""Speed demand of the compensating groups (-1 to 1) from the regulating sequence's position
+    and the power controller's demand u.
 
-    .. math:: u_c = -\tanh^2\!\big((s_{lo} - s)/w\big)\ [s < s_{lo}], \qquad
-              u_c = \tanh^2\!\big((s - s_{hi})/w\big)\ [s > s_{hi}]
+    .. math:: u_c = -\tanh^2\!\big((s_{lo} - s)/w\big)\,\big(k + (1 - k)\max(-u, 0)\big)
+              \ [s < s_{lo}], \qquad
+              u_c = \tanh^2\!\big((s - s_{hi})/w\big)\,\big(k + (1 - k)\max(u, 0)\big)
+              \ [s > s_{hi}]
 
     with s the sum of the regulating banks' positions, [s_lo, s_hi] the regulator's working
-    range (a dead band: no compensating motion inside it) and w = COMPENSATION_BLEND. The
-    compensating groups insert while the regulating group is deep in the core and withdraw while
-    it is near the top, so that the regulating group returns to its working range with travel
-    left both ways (the automatic follow-up of the compensating groups by the regulator's
-    position in rod control systems without soluble boron)."""
+    range (a dead band: no compensating motion inside it), w = COMPENSATION_BLEND and
+    k = COMPENSATION_RESTORE. The compensating groups insert while the regulating group is deep
+    in the core and withdraw while it is near the top: at full speed while the controller drives
+    the same way (they take over the manoeuvre from the regulator at its end stop), at the
+    share k otherwise (they bring the regulator back to its working range without working
+    against it), so that the regulating group keeps travel both ways (the automatic follow-up of
+    the compensating groups by the regulator's position in rod control systems without soluble
+    boron)."""
     reg = ip[r + F.I_REGULATING]
     yb = ip[r + F.Y_BANK]
     s = 0.0
@@ -569,12 +579,13 @@ def compensation_demand(y, p, ip, r):
         s += y[yb + ip[reg + k]]
     q = ip[r + F.P_COMPENSATION]
     lo, hi = p[q], p[q + 1]
+    k = COMPENSATION_RESTORE
     if s < lo:
         x = math.tanh((lo - s) / COMPENSATION_BLEND)
-        return -x * x
+        return -x * x * (k + (1.0 - k) * max(-u, 0.0))
     if s > hi:
         x = math.tanh((s - hi) / COMPENSATION_BLEND)
-        return x * x
+        return x * x * (k + (1.0 - k) * max(u, 0.0))
     return 0.0
 
 
