@@ -36,10 +36,10 @@ tubes are not flooded with feedwater.
 While the rod controller is in automatic, the feed is trimmed instead on the flow path's average
 temperature (the mean of the water entering and leaving the steam generator's flow path),
 
-.. math:: e = \min\big(\bar T - \bar T_{set}(N),\ T_{out} - T_{sat} - \Delta T_{min}\big),
-    \qquad \bar T_{set}(N) = \bar T_{100} - s\,(1 - N)
+.. math:: e = \\min\\big(\\bar T - \\bar T_{set}(N),\\ T_{out} - T_{sat} - \\Delta T_{min}\\big),
+    \\qquad \\bar T_{set}(N) = \\bar T_{100} - s\\,(1 - N)
 
-with \bar T_{100} the full-power average temperature of the design point (steam at its design
+with \\bar T_{100} the full-power average temperature of the design point (steam at its design
 temperature), s the programme's slope and N the relative neutron power: the primary keeps its
 temperature as the power falls (the moderator's reactivity stays), the steam's superheat grows
 instead, and the minimum superheat still keeps the tubes from flooding. The steam pressure is
