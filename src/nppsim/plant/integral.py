@@ -820,8 +820,7 @@ def integral_steady_state(
                     file,
                     "initial.power",
                     f"{100 * power:g} %",
-                    "the steam generators cannot pass this power below saturation: no steady "
-                    "state",
+                    "the steam generators cannot pass this power below saturation: no steady state",
                 )
             h_up = brentq(heat_error, lo, hi, xtol=1e-3)
             m_f = feed_for(h_up)
