@@ -802,9 +802,13 @@ def integral_steady_state(
                 except ValueError:
                     return -q_sg
 
+            # bounds: below, less feed than could carry the heat even as steam at the primary
+            # inlet temperature; above, twice what carries it as saturated steam
             t_up = pr.temperature(p, h_up)
-            mf_lo = q_sg / (float(sec.enthalpy(p_sg, t_up - 0.01)) - h_fw)
+            mf_lo = 0.8 * q_sg / (float(sec.enthalpy(p_sg, t_up)) - h_fw)
             mf_hi = 2.0 * q_sg / (pr.sat(p_sg)[4] - h_fw)
+            while feed_error(mf_lo) > 0.0 and mf_lo > 1e-3 * mf_hi:
+                mf_lo *= 0.5
             if feed_error(mf_hi) < 0.0:
                 raise InputError(
                     file,
