@@ -20,3 +20,16 @@ def test_every_field_with_a_range_has_units():
         for f in a["fields"]:
             if f["min_si"] is not None:
                 assert f["units"], f"{a['kind']}.{f['name']}: a range but no units"
+
+
+def test_a_model_is_offered_only_the_actions_its_design_can_take():
+    """The control room's forms for the integral plant leave out what it has not got: active
+    ECCS, a steam line that can break (once-through SGs), soluble boron."""
+    from nppsim.designs import load_design
+    from nppsim.validity import build_model
+
+    kinds = {a["kind"] for a in describe(build_model(load_design("ritm200n"), "plant"))}
+    assert "pump_trip" in kinds and "turbine_trip" in kinds
+    assert not {"eccs_start", "steam_line_break", "boron", "feed_and_bleed"} & kinds
+    vver = {a["kind"] for a in describe(build_model(load_design("vver1000-v446"), "plant"))}
+    assert {"eccs_start", "steam_line_break", "boron", "feed_and_bleed"} <= vver

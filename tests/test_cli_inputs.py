@@ -164,3 +164,20 @@ def test_design_at_7_mpa_boils_at_its_inlet(tmp_path):
     sc = scenario_file(tmp_path, str(d), "core")
     line = one_line_error(nppsim("run", str(sc)), str(d), "coolant.inlet_temperature")
     assert "saturation" in line
+
+
+def test_site_out_checked_first(tmp_path):
+    """A site run's --out is checked before four plants are built: a file, or a folder that
+    holds an earlier site run (kept unless --overwrite)."""
+    f = tmp_path / "file"
+    f.write_text("x")
+    one_line_error(nppsim("site", "run", "hormoz", "unit-trip", "--out", str(f)), "--out")
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "site.json").write_text("{}")
+    one_line_error(
+        nppsim("site", "run", "hormoz", "unit-trip", "--out", str(out)),
+        "already holds a site run",
+        "--overwrite",
+    )
+    assert (out / "site.json").read_text() == "{}"  # untouched

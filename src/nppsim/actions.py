@@ -566,6 +566,7 @@ class EccsStart(_PlantAction):
 
     kind: Literal["eccs_start"] = "eccs_start"
     label: ClassVar[str] = "Start emergency core cooling"
+    requires: ClassVar[dict[str, Any]] = {"emergency_cooling": True}
 
     def apply(self, model: Model, t: float, y: np.ndarray, d: np.ndarray) -> Result:
         return model.eccs_start(t, y, d, self.entry(t))
@@ -633,10 +634,16 @@ def parse_action(
 
 
 def describe(model: Model | None = None) -> list[dict[str, Any]]:
-    """Every action with its fields, units and allowed ranges (for a model, if given)."""
+    """Every action with its fields, units and allowed ranges (for a model, if given: only the
+    actions that apply to its kind and whose requirements its design meets)."""
+    from nppsim.designs.features import features, unmet
+
+    feats = features(model.design) if model is not None else {}
     out = []
     for kind, cls in sorted(REGISTRY.items()):
         if model is not None and model.kind not in cls.applies_to:
+            continue
+        if model is not None and cls.requires and unmet(cls.requires, feats):
             continue
         fields = []
         for fname, info in cls.model_fields.items():

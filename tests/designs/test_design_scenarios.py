@@ -88,3 +88,25 @@ def test_station_blackout_passive_heat_removal_and_natural_circulation(design):
 def test_scenarios_that_do_not_apply_are_refused(scenario, design, why):
     with pytest.raises(InputError, match=why.replace(" ", r"\s")):
         for_design(load_scenario(scenario), design)
+
+
+def test_eccs_start_is_refused_on_a_design_without_active_eccs(tmp_path):
+    """The integral plant has no hydro-accumulators or injection pumps: starting the ECCS by hand
+    is refused when the scenario is read, not ignored during the run."""
+    from nppsim.scenarios import parse_scenario
+
+    data = {
+        "scenario": {
+            "name": "eccs",
+            "title": "ECCS by hand",
+            "design": "ritm200n",
+            "duration": "10 s",
+            "model": "plant",
+        },
+        "initial": {"power": "100 %"},
+        "events": [{"time": "1 s", "kind": "eccs_start"}],
+    }
+    with pytest.raises(InputError, match=r"emergency_cooling\s=\strue"):
+        parse_scenario(data, tmp_path / "eccs.toml")
+    data["scenario"]["design"] = "vver1000-v446"
+    assert parse_scenario(data, tmp_path / "eccs.toml").events

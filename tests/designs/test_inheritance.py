@@ -150,3 +150,20 @@ total_volume = { value = 50, unit = "m3", source = "test", confidence = "S" }
     )
     with pytest.raises(InputError, match=r"nominal_water_volume.*inherited from vver1000-v446"):
         load_design(_write(tmp_path, "c", text))
+
+
+def test_one_field_of_a_nested_table_is_overridden_the_rest_inherited(tmp_path):
+    """A child that states one field of ``[control.pressurizer]`` keeps the parent's others."""
+    text = (
+        CHILD.format(name="child", parent=V446)
+        + """
+[control.pressurizer]
+heater_band = { value = 0.3, unit = "MPa", source = "test", confidence = "S" }
+"""
+    )
+    d = load_design(_write(tmp_path, "child", text))
+    parent = load_design(V446).control.pressurizer
+    assert d.control.pressurizer.heater_band.si == pytest.approx(3e5)
+    assert d.control.pressurizer.pressure_setpoint == parent.pressure_setpoint
+    assert d.control.pressurizer.letdown_flow == parent.letdown_flow
+    assert d.control.steam_generators == load_design(V446).control.steam_generators

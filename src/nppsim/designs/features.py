@@ -28,6 +28,8 @@ Features
     How many.
 ``soluble_boron``
     Whether reactivity is controlled by boron in the coolant.
+``emergency_cooling``
+    Whether the design has active emergency core cooling (hydro-accumulators, injection pumps).
 ``passive_heat_removal``, ``second_stage_accumulators``
     The passive safety systems the design has.
 """
@@ -47,6 +49,7 @@ FEATURES: dict[str, str] = {
     "steam_generators": "number of steam generators",
     "feed_pumps": "number of main feed pumps",
     "soluble_boron": "true or false",
+    "emergency_cooling": "true or false",
     "passive_heat_removal": "true or false",
     "second_stage_accumulators": "true or false",
 }
@@ -71,6 +74,9 @@ def features(design: Any) -> dict[str, Any]:
     out["pumps"] = int(design.pumps.count)
     out["steam_generators"] = int(design.steam_generators.count)
     out["feed_pumps"] = int(design.turbine.feed_pumps) if design.turbine is not None else 0
+    # active emergency core cooling: hydro-accumulators and injection pumps (the integral plant
+    # relies on its passive systems and has none)
+    out["emergency_cooling"] = getattr(design, "emergency_cooling", None) is not None
     ps = getattr(design, "passive_safety", None)
     out["passive_heat_removal"] = bool(ps is not None and ps.heat_removal is not None)
     out["second_stage_accumulators"] = bool(

@@ -16,6 +16,8 @@ site_app = typer.Typer(
     no_args_is_help=True,
 )
 console = Console()
+#: files that show a folder holds an earlier site run's results
+SITE_FILES = ("site.parquet", "site.json", "site.png")
 err_console = Console(stderr=True)
 
 
@@ -90,18 +92,26 @@ def site_run(
     out: Path | None = typer.Option(
         None, "--out", help="output folder (default runs/site-<site>-<scenario>-<timestamp>/)"
     ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="replace the results of an earlier site run in --out"
+    ),
 ) -> None:
     """Run every unit of a site through a scenario on one clock; write site.parquet (long form,
     with the site totals), site.json, site.png and each unit's results and overview.png."""
+    from nppsim.checks import check_output_dir
     from nppsim.sites import load_site, load_site_scenario
     from nppsim.sites.run import check_site_scenario, run_site, write_site
 
+    # the output folder first: nothing is computed for a run whose results cannot be kept
+    if out is not None:
+        check_output_dir(out, "--out", SITE_FILES, overwrite, "a site run")
     s = load_site(site)
     sc = load_site_scenario(scenario)
     check_site_scenario(s, sc)
     if out is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         out = Path("runs") / f"site-{s.name}-{sc.name}-{stamp}"
+        check_output_dir(out, "--out", SITE_FILES, overwrite, "a site run")
     console.print(
         f"[bold]{escape(sc.title)}[/bold]  ({sc.name}, site {s.name}: "
         f"{len(s.units)} units, {_fmt(sc.duration)})"
