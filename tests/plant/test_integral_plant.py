@@ -112,7 +112,7 @@ def test_power_manoeuvre_100_30_100_without_a_trip(ritm):
     KG follows the automatic regulator AR when it leaves its working range: no trip, the electric
     power on its demand within 8 % of rated during the ramps and 0.2 % once settled."""
     sc = load_scenario("power-manoeuvre")
-    assert sc.design == "ritm200n"
+    assert sc.scenario.design == "ritm200n"
     res = results.run(sc)
     assert res.status == "completed", res.message
     assert not [e for e in res.events if e["kind"] == "trip"]
