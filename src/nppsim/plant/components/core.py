@@ -575,8 +575,8 @@ def compensation_demand(y, p, ip, r, u):
     reg = ip[r + F.I_REGULATING]
     yb = ip[r + F.Y_BANK]
     s = 0.0
-    for k in range(ip[r + F.N_REG]):
-        s += y[yb + ip[reg + k]]
+    for j in range(ip[r + F.N_REG]):
+        s += y[yb + ip[reg + j]]
     q = ip[r + F.P_COMPENSATION]
     lo, hi = p[q], p[q + 1]
     k = COMPENSATION_RESTORE
@@ -744,6 +744,9 @@ class Core(Component):
         self.compensating = [names.index(x) for x in getattr(rods, "compensating_banks", [])]
         self.compensation = np.zeros(3)
         if self.compensating:
+            # the design's checks require all three with compensating banks
+            assert rods.regulator_low is not None and rods.regulator_high is not None
+            assert rods.compensating_speed is not None
             self.compensation[:] = (
                 rods.regulator_low.si,
                 rods.regulator_high.si,
