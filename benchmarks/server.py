@@ -2,21 +2,24 @@
 
 Starts ``nppsim serve``'s application in a separate process on 127.0.0.1 (a free port), then
 connects N WebSocket clients (default 50). Each creates its own full-power run (``--model
-plant``, the default, or ``core``) at the given pace, watches two trend columns and sends a
-command about once a second (a power setpoint at the current power: it changes nothing physical
-but goes the whole way through the worker). It prints,
-per phase (1x, then 10x):
+plant``, the default, or ``core``) at the given pace, watches two trend columns and, as the
+page does, asks for the current values the page shows (``--values view``; ``all`` for every
+column), and sends a command about once a second (a power setpoint at the current power: it
+changes nothing physical but goes the whole way through the worker). It prints, per phase (1x,
+then 10x):
 
 * command-to-update latency: from sending a command to receiving the update that reports it
   applied (median, 99th percentile, max);
 * the update (frame) rate each client received (median and minimum over clients);
-* the server process's CPU share (CPU seconds over wall seconds, and per core);
+* the server process's CPU share (CPU seconds over wall seconds, and per core), over the whole
+  phase (the runs being built too) and over the measured part alone;
 * the line ``p99 command-to-update latency, 50 clients: <seconds> s`` for the 1x phase;
 * wall times in yardstick units (the wall time over that of /work/shared/benchmarks/yardstick.py
   measured in the same run).
 
-Usage: ``python benchmarks/server.py [--clients 50] [--seconds 30]``. Traffic stays on
-127.0.0.1; every loop is bounded in count and time.
+Usage: ``python benchmarks/server.py [--clients 50] [--seconds 30]``; ``--profile FILE``
+samples the server with py-spy (if installed in the environment) while the clients are
+measured. Traffic stays on 127.0.0.1; every loop is bounded in count and time.
 """
 
 from __future__ import annotations
@@ -76,7 +79,13 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def client(
-    url: str, pace: float, seconds: float, start_gate: asyncio.Event, out: dict, model: str
+    url: str,
+    pace: float,
+    seconds: float,
+    start_gate: asyncio.Event,
+    out: dict,
+    model: str,
+    values: str,
 ):
     lat: list[float] = []
     frames = 0
@@ -84,14 +93,20 @@ async def client(
         await ws.recv()  # hello
         await ws.send(json.dumps({"type": "create", "pace": pace, "id": "c", "model": model}))
         while True:
-            m = json.loads(await asyncio.wait_for(ws.recv(), 120))
+            m = json.loads(await asyncio.wait_for(ws.recv(), 600))  # a first build compiles
             if m["type"] == "joined":
                 run = m["run"]["id"]
                 break
             if m["type"] == "error":
                 raise RuntimeError(m)
         await ws.send(
-            json.dumps({"type": "watch", "columns": ["power_relative", "pressure_primary_pa"]})
+            json.dumps(
+                {
+                    "type": "watch",
+                    "columns": ["power_relative", "pressure_primary_pa"],
+                    "values": values,
+                }
+            )
         )
         await start_gate.wait()
         sent: dict[str, float] = {}
@@ -125,11 +140,15 @@ async def client(
     out[run] = {"latency": lat, "frames": frames / seconds, "lost": len(sent)}
 
 
-async def clients(url: str, n: int, total: int, pace: float, seconds: float, model: str) -> dict:
+async def clients(
+    url: str, n: int, total: int, pace: float, seconds: float, model: str, values: str
+) -> dict:
     """``n`` clients in this process; measuring starts when the server runs ``total`` runs."""
     gate = asyncio.Event()
     out: dict = {}
-    tasks = [asyncio.create_task(client(url, pace, seconds, gate, out, model)) for _ in range(n)]
+    tasks = [
+        asyncio.create_task(client(url, pace, seconds, gate, out, model, values)) for _ in range(n)
+    ]
     deadline = time.monotonic() + 600
     while not gate.is_set() and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
@@ -142,15 +161,31 @@ async def clients(url: str, n: int, total: int, pace: float, seconds: float, mod
 
 
 def _client_process(
-    url: str, n: int, total: int, pace: float, seconds: float, model: str, q
+    url: str, n: int, total: int, pace: float, seconds: float, model: str, values: str, q
 ) -> None:
     t0 = time.process_time()
-    out = asyncio.run(clients(url, n, total, pace, seconds, model))
+    out = asyncio.run(clients(url, n, total, pace, seconds, model, values))
     q.put((out, time.process_time() - t0))
 
 
+def profile_server(url: str, pid: int, n: int, seconds: float, out: str) -> None:
+    """Sample the server with py-spy (``--gil``: the thread holding the GIL) for ``seconds``
+    once it runs ``n`` runs; writes py-spy's raw (collapsed stacks) format to ``out``."""
+    deadline = time.monotonic() + 600
+    while _count_runs(url) < n and time.monotonic() < deadline:
+        time.sleep(0.5)
+    spy = Path(sys.executable).with_name("py-spy")
+    cmd = [str(spy), "record", "-p", str(pid), "--gil", "-r", "200", "-d", str(int(seconds))]
+    subprocess.run(
+        [*cmd, "-f", "raw", "-o", out, "--nonblocking"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=seconds + 120,
+    )
+
+
 def phase(
-    url: str, n: int, pace: float, seconds: float, procs: int, model: str
+    url: str, n: int, pace: float, seconds: float, procs: int, model: str, values: str
 ) -> tuple[dict, float]:
     """Run ``n`` clients spread over ``procs`` processes (as separate browsers would be), so
     the clients' own work does not hold the measured latency back. Returns the per-run results
@@ -161,7 +196,7 @@ def phase(
     q = ctx.Queue()
     sizes = [n // procs + (1 if k < n % procs else 0) for k in range(procs)]
     ps = [
-        ctx.Process(target=_client_process, args=(url, k, n, pace, seconds, model, q))
+        ctx.Process(target=_client_process, args=(url, k, n, pace, seconds, model, values, q))
         for k in sizes
         if k
     ]
@@ -198,6 +233,18 @@ def main() -> None:
         default="plant",
         help="each client's live run: the whole plant (the bar) or the core alone",
     )
+    ap.add_argument(
+        "--values",
+        choices=("view", "all"),
+        default="view",
+        help="the current values each update carries: those the page shows (as the page "
+        "asks) or every column",
+    )
+    ap.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="sample the server with py-spy during each phase (collapsed stacks to FILE.<pace>)",
+    )
     args = ap.parse_args()
     y = yardstick_seconds()
     print(f"yardstick: {y:.3f} s" if y else "yardstick: not found (../shared missing)")
@@ -217,10 +264,38 @@ def main() -> None:
                     time.sleep(0.2)
             for pace in [float(p) for p in args.paces.split(",")]:
                 w0, c0 = time.monotonic(), cpu_seconds(proc.pid)
+                gate: dict[str, float] = {}
+
+                def mark(pid: int = proc.pid, gate: dict[str, float] = gate) -> None:
+                    # when every run is built (the clients start measuring): CPU from there
+                    deadline = time.monotonic() + 900
+                    while _count_runs(url) < args.clients and time.monotonic() < deadline:
+                        time.sleep(0.25)
+                    gate.update(wall=time.monotonic(), cpu=cpu_seconds(pid))
+
+                import threading
+
+                marker = threading.Thread(target=mark, daemon=True)
+                marker.start()
+                spy = None
+                if args.profile:
+                    spy = threading.Thread(
+                        target=profile_server,
+                        args=(
+                            url,
+                            proc.pid,
+                            args.clients,
+                            args.seconds - 2,
+                            f"{args.profile}.{pace:g}",
+                        ),
+                    )
+                    spy.start()
                 out, client_cpu = phase(
-                    url, args.clients, pace, args.seconds, args.procs, args.model
+                    url, args.clients, pace, args.seconds, args.procs, args.model, args.values
                 )
                 wall, cpu = time.monotonic() - w0, cpu_seconds(proc.pid) - c0
+                if spy is not None:
+                    spy.join()
                 lat = np.array([x for r in out.values() for x in r["latency"]])
                 fps = [r["frames"] for r in out.values()]
                 lost = sum(r["lost"] for r in out.values())
@@ -243,6 +318,13 @@ def main() -> None:
                     f"server CPU share, {tag}: {cpu / wall:.2f} core-seconds per second "
                     f"({100 * cpu / wall / os.cpu_count():.0f} % of {os.cpu_count()} cores)"
                 )
+                if gate:
+                    w1 = time.monotonic() - gate["wall"]
+                    c1 = cpu_seconds(proc.pid) - gate["cpu"]
+                    print(
+                        f"server CPU share while measured (runs built), {tag}: {c1 / w1:.2f} "
+                        "core-seconds per second"
+                    )
                 print(f"clients' CPU, {tag}: {client_cpu / wall:.2f} core-seconds per second")
                 line = f"wall time of the phase (runs built and measured), {tag}: {wall:.2f} s"
                 if y:

@@ -123,6 +123,43 @@ def test_submit_applies_the_action_at_the_clock(core):
     assert p1 < 0.95 * p0
 
 
+def test_observers_see_the_recorded_rows_once_as_frames_and_as_arrays(core):
+    """An observer (DataFrame) and a raw observer (array of the recorded columns) get the same
+    rows, each recorded step once and in order, equal to the record's rows, across short and
+    long advances and an action submitted between them (which drops what the integrator had
+    computed beyond the clock)."""
+    y0, d0 = core.steady_state(1.0, rod_control="manual")
+    sim = Simulation(core, y0, d0)
+    frames: list[pd.DataFrame] = []
+    raws: list[tuple[np.ndarray, np.ndarray]] = []
+    sim.add_observer(lambda ts, df: frames.append(df.copy()))
+    sim.add_observer(lambda ts, rows: raws.append((ts.copy(), rows.copy())), raw=True)
+    for t in np.arange(0.3, 30.0, 0.3):
+        sim.advance(float(t))
+    sim.advance(900.0)
+    sim.submit(A.ReactivityStep(rho="-50 pcm", name="insert"))
+    for t in np.arange(900.2, 905.0, 0.2):
+        sim.advance(float(t))
+    sim.advance(1500.0)
+    df = pd.concat(frames, ignore_index=True)
+    ts = np.concatenate([t for t, _ in raws])
+    rows = np.concatenate([r for _, r in raws])
+    assert len(frames) == len(raws) > 10
+    assert np.array_equal(df["time_s"].to_numpy(), ts)
+    assert np.array_equal(df.drop(columns="time_s").to_numpy(), rows, equal_nan=True)
+    assert list(df.columns) == list(sim.results().columns)
+    assert np.all(np.diff(ts) > 0)  # each step once, in order
+    ref = sim.results()
+    # every recorded step after the start is seen, but the action's instant (the clock was
+    # already there, observers had seen that time) and the clock's own row of the record
+    recorded = np.unique(ref["time_s"].to_numpy())
+    seen = (recorded > 0.0) & (recorded != 900.0) & (recorded < sim.t)
+    assert np.array_equal(recorded[seen], ts[ts < sim.t])
+    ref = ref[ref["time_s"].isin(ts)].drop_duplicates("time_s", keep="last")
+    assert np.array_equal(ref["time_s"].to_numpy(), ts)
+    assert np.array_equal(ref.drop(columns="time_s").to_numpy(), rows, equal_nan=True)
+
+
 def test_submit_at_a_later_time_is_applied_then(core):
     y0, d0 = core.steady_state(1.0, rod_control="manual")
     sim = Simulation(core, y0, d0)

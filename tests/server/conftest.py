@@ -67,8 +67,24 @@ def app(tmp_path, limits):
     return create_app(tmp_path / "data", limits=limits)
 
 
+@pytest.fixture(scope="session")
+def compiled_models() -> None:
+    """Build and run the V-446 core and plant models once before a browser waits on them: after any
+    source edit the first build compiles the kernels (minutes on a busy machine), which no
+    browser wait should have to cover, whatever ran before."""
+    from nppsim.designs import load_design
+    from nppsim.engine.simulation import Simulation
+    from nppsim.server.live import plant_available
+    from nppsim.validity import build_model
+
+    design = load_design("vver1000-v446")
+    for kind in ("core", "plant") if plant_available(design) else ("core",):
+        model = build_model(design, kind)
+        Simulation(model, *model.steady_state(1.0, "boron")).advance(0.5)
+
+
 @pytest.fixture
-def live_server(tmp_path) -> Iterator[LiveServer]:
+def live_server(tmp_path, compiled_models) -> Iterator[LiveServer]:
     app = create_app(tmp_path / "data", limits=Limits(tick=0.15))
     with LiveServer(app) as srv:
         yield srv

@@ -179,6 +179,41 @@ def test_restored_run_continues_as_the_uninterrupted_one(manager):
     assert np.array_equal(da.to_numpy(), db.to_numpy())
 
 
+def test_live_run_gives_the_bits_of_a_run_with_the_same_commands_at_the_same_times(manager):
+    """Same commands at the same simulated times, same results: a live run paced on the wall
+    clock (slices and updates as they come) and a run advanced straight to each command's time
+    record the same bits; what the live run's viewers were sent (its recorder, fed by the
+    engine's raw observer) is the record's rows."""
+    a = manager.create(CreateRun(initial={"power": "90 %"}, pace=20.0))
+    commands = [
+        {"kind": "power_setpoint", "target": "80 %", "rate": "30 %/min"},
+        {"kind": "scram"},
+    ]
+    times = []
+    for cmd in commands:
+        t0 = a.sim.t
+        wait_for(lambda t0=t0: a.sim.t > t0 + 3.0, what="the live run to move")
+        times.append(a.submit(parse_command(a.model, cmd)).result(10)["t"])
+    wait_for(lambda: a.sim.t > times[-1] + 3.0, what="the live run to move")
+    a.set_pace(0.0).result()
+    t_end = a.sim.t
+    b = manager.create(CreateRun(initial={"power": "90 %"}))
+    for t, cmd in zip(times, commands, strict=True):
+        b.call(lambda t=t: b.sim.advance(t)).result()
+        assert b.submit(parse_command(b.model, cmd)).result(10)["t"] == t
+    b.call(lambda: b.sim.advance(t_end)).result()
+    da, db = a.export()[0], b.export()[0]
+    assert da.shape == db.shape and len(da) > 20
+    assert np.array_equal(da.to_numpy(), db.to_numpy(), equal_nan=True)
+    n = a.recorder.n
+    ts, rows = a.recorder._t[:n], a.recorder._x[:n]
+    assert np.all(np.diff(ts) >= 0) and n > 10
+    rec = da.drop_duplicates("time_s", keep="last").set_index("time_s")
+    sent = rec.loc[np.unique(ts)].to_numpy()
+    last = {t: k for k, t in enumerate(ts)}  # a time recorded twice: the row after the change
+    assert np.array_equal(rows[[last[t] for t in np.unique(ts)]], sent, equal_nan=True)
+
+
 def test_decimation_keeps_extremes():
     rng = np.random.default_rng(1)
     xs = rng.normal(size=(10000, 2))

@@ -128,6 +128,41 @@ def test_watch_backfills_history_and_updates_carry_rows(joined):
     assert e["id"] == "w2" and e["field"] == "columns"
 
 
+def test_updates_carry_the_values_a_viewer_chooses(joined):
+    """'values': every column by default; 'view' the mimic's and the watched columns; a list
+    those columns (and the watched ones); unknown columns are refused and change nothing."""
+    client, ws, m = joined
+    run = m["run"]["id"]
+    every = {c["name"] for c in m["columns"]}
+    mimic = {v for v in m["topology"]["reactor"]["bind"].values() if v}
+    assert POWER in mimic and len(mimic) >= 3 and mimic <= every
+
+    def watch(columns, **kw):
+        ws.send_json({"type": "watch", "id": "w", "columns": columns, **kw})
+        assert recv(ws, "history")["id"] == "w"  # later updates follow the new choice
+        return set(recv(ws, "update")["values"])
+
+    ws.send_json({"type": "pace", "pace": "max"})
+    assert set(recv(ws, "update", lambda u: u["status"] == "running")["values"]) == every
+    view = watch([], values="view")  # the columns the mimic shows
+    assert mimic <= view < every
+    extra = sorted(every - view)[0]
+    assert watch([extra]) == view | {extra}  # and the watched ones; values left as chosen
+    assert watch([], values=["reactivity_external"]) == {"reactivity_external"}
+    assert watch([PRESSURE]) == {"reactivity_external", PRESSURE}
+    ws.send_json({"type": "watch", "id": "bad", "columns": [POWER], "values": ["nope"]})
+    e = recv(ws, "error")
+    assert e["id"] == "bad" and e["field"] == "values" and e["value"] == ["nope"]
+    ws.send_json({"type": "watch", "id": "bad2", "columns": [], "values": "some"})
+    assert recv(ws, "error")["id"] == "bad2"
+    u = recv(ws, "update")
+    assert set(u["values"]) == {"reactivity_external", PRESSURE}  # the refused ones changed nothing
+    assert u["values"][PRESSURE] == pytest.approx(
+        client.get(f"/api/runs/{run}/values").json()["values"][PRESSURE], rel=0.01
+    )
+    assert watch([], values="all") == every
+
+
 def test_command_is_applied_at_the_current_time(joined):
     client, ws, m = joined
     run = m["run"]["id"]
@@ -234,6 +269,12 @@ def test_join_leave_and_several_viewers(joined):
         assert recv(ws2, "error")["code"] == "not_found"
         ws2.send_json({"type": "join", "run": run, "columns": ["nope"]})
         assert recv(ws2, "error")["field"] == "columns"
+        ws2.send_json({"type": "join", "run": run, "columns": [POWER], "values": ["nope"]})
+        assert recv(ws2, "error")["field"] == "values"
+        ws2.send_json({"type": "join", "run": run, "columns": [POWER], "values": "view"})
+        assert recv(ws2, "joined")["run"]["id"] == run
+        u2 = recv(ws2, "update")
+        assert POWER in u2["values"] and len(u2["values"]) < len(j["columns"])
 
 
 def test_malformed_messages(joined, limits):
@@ -436,3 +477,25 @@ def test_cross_origin_websocket_refused(client):
     r = client.post("/api/runs", json={}, headers={"Origin": "http://evil.example"})
     assert r.status_code == 403
     assert json.loads(r.text)["detail"] == "cross-origin request refused"
+
+
+def test_create_at_a_point_of_the_fuel_cycle(client):
+    """``initial.cycle`` starts a live run from the design's BOC/MOC/EOC core, as a scenario's
+    ``[initial].cycle``; an unknown state or pumps off in the core model are refused."""
+    with client.websocket_connect("/ws") as ws:
+        ws.receive_json()
+        got = {}
+        for cyc in ("BOC", "EOC"):
+            ws.send_json({"type": "create", "id": cyc, "model": "core", "initial": {"cycle": cyc}})
+            got[cyc] = recv(ws, "joined")["values"]
+        ws.send_json({"type": "create", "id": "x", "initial": {"cycle": "XOC"}})
+        e = recv(ws, "error")
+        assert e["field"] == "initial.cycle" and "EOC" in e["allowed"]
+        ws.send_json({"type": "create", "id": "p", "model": "core", "initial": {"pumps_off": [2]}})
+        assert recv(ws, "error")["field"] == "initial.pumps_off"
+    info = client.get("/api/info").json()
+    v446 = next(d for d in info["designs"] if d["name"] == "vver1000-v446")
+    assert v446["cycle"] == ["MOC", "BOC", "EOC"]
+    # critical at full power on boron: about 1150 ppm at BOC, a few tens at EOC
+    b = {k: v.get("boron_ppm") for k, v in got.items()}
+    assert b["BOC"] == pytest.approx(1150, rel=0.05) and b["EOC"] == pytest.approx(30, abs=10)

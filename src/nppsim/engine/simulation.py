@@ -67,6 +67,8 @@ class SimulationError(NppsimError, ValueError):
 
 #: an observer receives the newly visible recorded steps: times [s] and their rows of signals
 Observer = Callable[[np.ndarray, pd.DataFrame], None]
+#: a raw observer receives the same steps as an array of the recorded columns (no ``time_s``)
+RowObserver = Callable[[np.ndarray, np.ndarray], None]
 
 
 class Simulation:
@@ -134,6 +136,10 @@ class Simulation:
         self._chunks: list[tuple[int, np.ndarray, np.ndarray]] = []  # (segment, ts, ys)
         self._held_event: int | None = None
         self._observers: list[Observer] = []
+        self._raw_observers: list[RowObserver] = []
+        cols = self.net.columns()
+        self._col_idx = np.array([i for _, i, _ in cols], dtype=int)
+        self._col_names = [c for c, _, _ in cols]
         self._visible_upto = -math.inf
         self.n_restarts = 0
         #: why the run stopped (the model left its validity range), or None
@@ -345,8 +351,12 @@ class Simulation:
         if self.integ.t == self.t and self._held_event is None:
             return
         self._held_event = None
-        kept = []
-        for seg, ts, ys in self._chunks:
+        # chunks are in time order: only the trailing ones can reach beyond the clock
+        k = len(self._chunks)
+        while k > 0 and self._chunks[k - 1][1][-1] > self.t:
+            k -= 1
+        kept = self._chunks[:k]
+        for seg, ts, ys in self._chunks[k:]:
             m = ts <= self.t
             if m.any():
                 kept.append((seg, ts[m], ys[m]))
@@ -379,29 +389,48 @@ class Simulation:
         """The current state by name (SI)."""
         return dict(zip(self.net.states.labels(), map(float, self._y_clock), strict=True))
 
-    def add_observer(self, fn: Observer) -> None:
-        """Call ``fn(times, rows)`` with every recorded step as the clock passes it."""
-        self._observers.append(fn)
+    def add_observer(self, fn: Observer | RowObserver, raw: bool = False) -> None:
+        """Call ``fn(times, rows)`` with every recorded step as the clock passes it.
 
-    def _visible_rows(self, after: float, upto: float) -> tuple[np.ndarray, pd.DataFrame]:
+        ``rows`` is a DataFrame (``time_s`` and the recorded columns, as :meth:`results`), or
+        with ``raw=True`` a plain array of the recorded columns only (rows: times; columns in
+        the order of ``model.net.columns()``), which costs far less to build for a caller that
+        is called often with a few rows (the control room's live runs).
+        """
+        (self._raw_observers if raw else self._observers).append(fn)
+
+    def _visible_parts(self, after: float, upto: float) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """The recorded (segment, times, states) in ``(after, upto]``, in order.
+
+        Chunks are recorded in time order, so only the trailing chunks that end after
+        ``after`` are looked at (not the whole history, which grows with the run).
+        """
+        k = len(self._chunks)
+        while k > 0 and self._chunks[k - 1][1][-1] > after:
+            k -= 1
         parts = []
-        for seg, ts, ys in self._chunks:
+        for seg, ts, ys in self._chunks[k:]:
             m = (ts > after) & (ts <= upto)
             if m.any():
                 parts.append((seg, ts[m], ys[m]))
-        return _rows_frame(self.net, self._segments, parts)
+        return parts
 
     def _notify(self) -> None:
-        if not self._observers:
+        if not (self._observers or self._raw_observers):
             self._visible_upto = max(self._visible_upto, self.t)
             return
         if self.t > self._visible_upto and any(
             ts[-1] > self._visible_upto for _, ts, _ in self._chunks[-3:]
         ):
-            ts, df = self._visible_rows(self._visible_upto, self.t)
-            if len(ts):
-                for fn in self._observers:
-                    fn(ts, df)
+            parts = self._visible_parts(self._visible_upto, self.t)
+            if parts:
+                ts, rows = _rows_array(self.net, self._segments, parts, self._col_idx)
+                for fn in self._raw_observers:
+                    fn(ts, rows)
+                if self._observers:
+                    df = _frame(ts, rows, self._col_names)
+                    for fn in self._observers:
+                        fn(ts, df)
         self._visible_upto = max(self._visible_upto, self.t)
 
     def results(self) -> pd.DataFrame:
@@ -585,15 +614,28 @@ def _rows_frame(
     """Recorded columns of the given (segment, times, states) parts, in order."""
     cols = net.columns()
     idx = np.array([i for _, i, _ in cols], dtype=int)
-    names = ["time_s", *[c for c, _, _ in cols]]
+    ts, rows = _rows_array(net, segments, parts, idx)
+    return ts, _frame(ts, rows, [c for c, _, _ in cols])
+
+
+def _rows_array(
+    net: Any,
+    segments: list[np.ndarray],
+    parts: list[tuple[int, np.ndarray, np.ndarray]],
+    idx: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Times and recorded columns (signal indices ``idx``) of the given parts, in order."""
     if not parts:
-        return np.empty(0), pd.DataFrame(columns=names)
+        return np.empty(0), np.empty((0, len(idx)))
     ts_all = []
     rows = []
     for seg, ts, ys in parts:
         w = net.signal_rows(ts, ys, segments[seg])
         ts_all.append(ts)
         rows.append(w[:, idx])
-    ts = np.concatenate(ts_all)
-    data = np.column_stack((ts, np.concatenate(rows)))
-    return ts, pd.DataFrame(data, columns=names)
+    return np.concatenate(ts_all), np.concatenate(rows)
+
+
+def _frame(ts: np.ndarray, rows: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """``time_s`` and the recorded columns as a DataFrame (one float block: cheap to build)."""
+    return pd.DataFrame(np.column_stack((ts, rows)), columns=["time_s", *names])

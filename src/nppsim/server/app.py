@@ -193,6 +193,10 @@ class Viewer:
         self.run: LiveRun | None = None
         self.columns: list[str] = []
         self.col_idx: list[int] = []
+        #: which current values the updates carry ("all", "view" or a list of columns) and
+        #: their indices (None: every column)
+        self.values_spec: str | list[str] = "all"
+        self.values_idx: list[int] | None = None
         self.items: deque[Any] = deque()
         self.wake = asyncio.Event()
         self.holding = False
@@ -213,10 +217,20 @@ class Viewer:
             self._closing = asyncio.ensure_future(self.ws.close(1013, "too slow: updates piled up"))
         self.wake.set()
 
-    def set_columns(self, columns: list[str]) -> None:
-        assert self.run is not None
-        self.columns = [c for c in columns if c in self.run.col_index]
-        self.col_idx = [self.run.col_index[c] for c in self.columns]
+    def set_columns(self, columns: list[str], values: str | list[str] | None = None) -> None:
+        """The watched columns (rows in updates) and, if given, the values updates carry."""
+        run = self.run
+        assert run is not None
+        self.columns = [c for c in columns if c in run.col_index]
+        self.col_idx = [run.col_index[c] for c in self.columns]
+        if values is not None:
+            self.values_spec = values
+        spec = self.values_spec
+        if spec == "all":
+            self.values_idx = None
+            return
+        names = set(self.columns) | (run.view_columns if spec == "view" else set(spec))
+        self.values_idx = sorted(run.col_index[c] for c in names if c in run.col_index)
 
     async def sender(self) -> None:
         while not self.closed:
@@ -275,19 +289,35 @@ class Viewer:
             "message": last.message,
             "pace": last.pace,
             "speed": round(float(last.speed), 4),
-            "values": _values(run, last),
             "rows": rows,
             "events": [e for t in ticks for e in t.events],
             "applied": [a for t in ticks for a in t.applied],
             "viewers": run.viewers,
         }
-        out.append(json.dumps(msg, separators=(",", ":"), allow_nan=False))
+        head = json.dumps(msg, separators=(",", ":"), allow_nan=False)
+        out.append(f'{head[:-1]},"values":{_values_json(run, last, self.values_idx)}}}')
         return out
 
 
 def _values(run: LiveRun, tick: Tick) -> dict[str, float | None]:
     vals = _list(tick.values)
     return dict(zip(run.column_names, vals, strict=True))
+
+
+def _values_json(run: LiveRun, tick: Tick, idx: list[int] | None) -> str:
+    """The update's ``values`` object as JSON: encoded once per update and choice of columns
+    (viewers of one run share it), on the event loop."""
+    key = None if idx is None else tuple(idx)
+    text = tick.cache.get(key)
+    if text is None:
+        if idx is None:
+            vals = _values(run, tick)
+        else:
+            names = run.column_names
+            vals = dict(zip([names[i] for i in idx], _list(tick.values[idx]), strict=True))
+        text = json.dumps(vals, separators=(",", ":"), allow_nan=False)
+        tick.cache[key] = text
+    return text
 
 
 class Hub:
@@ -773,7 +803,14 @@ def create_app(
         except (RunError, StoreError, ValidationError) as e:
             viewer.send(_error(e, tag))
 
-    async def _join(viewer: Viewer, run: LiveRun, columns: list[str], max_points: int, tag: Any):
+    async def _join(
+        viewer: Viewer,
+        run: LiveRun,
+        columns: list[str],
+        max_points: int,
+        tag: Any,
+        values: str | list[str] = "all",
+    ) -> None:
         if run.viewers >= lim.max_viewers and viewer.run is not run:
             raise RunError(
                 f"run {run.id} has {run.viewers} viewers, the limit", "conflict", "run", run.id
@@ -786,9 +823,10 @@ def create_app(
                 value=unknown,
                 allowed="the run's recorded columns",
             )
+        _check_values(run, values)
         viewer.holding = True
         hub.subscribe(viewer, run)
-        viewer.set_columns(columns)
+        viewer.set_columns(columns, values)
         try:
             state = await asyncio.to_thread(run.join_state, viewer.columns, max_points)
         except Exception:
@@ -827,7 +865,7 @@ def create_app(
             await _join(viewer, run, [], 2000, tag)
             return
         if isinstance(msg, P.JoinMsg):
-            await _join(viewer, mgr.get(msg.run), msg.columns, msg.max_points, tag)
+            await _join(viewer, mgr.get(msg.run), msg.columns, msg.max_points, tag, msg.values)
             return
         run = viewer.run
         if run is None:
@@ -845,12 +883,13 @@ def create_app(
                     value=unknown,
                     allowed="the run's recorded columns",
                 )
+            _check_values(run, msg.values)
             viewer.holding = True
             try:
                 state = await asyncio.to_thread(run.join_state, msg.columns, msg.max_points)
             finally:
                 viewer.holding = False
-            viewer.set_columns(msg.columns)
+            viewer.set_columns(msg.columns, msg.values)
             viewer.skip_upto = state["seq"]
             viewer.send(P.HistoryMsg(id=tag, rows=state["history"]))
         elif isinstance(msg, P.CommandMsg):
@@ -875,6 +914,18 @@ def create_app(
 
     app.add_middleware(TokenGuard, token=token)
     return app
+
+
+def _check_values(run: LiveRun, values: str | list[str] | None) -> None:
+    """Refuse a ``values`` choice that names columns the run does not record."""
+    unknown = [c for c in values if c not in run.col_index] if isinstance(values, list) else []
+    if unknown:
+        raise RunError(
+            f"unknown columns in values: {', '.join(unknown)}",
+            field="values",
+            value=unknown,
+            allowed="'all', 'view' or the run's recorded columns",
+        )
 
 
 def _too_large(size: int, limit: int) -> RunError:

@@ -5,13 +5,16 @@ touches it. The worker loop, every ``tick`` of wall time (0.2 s by default):
 
 1. waits for a command or the next tick;
 2. advances the clock by ``pace`` times the wall time elapsed (as fast as possible with
-   ``pace = "max"``), in slices short enough (about a quarter of a second of wall time, from the
-   measured throughput) that commands never wait long;
+   ``pace = "max"``, slice after slice), in slices short enough (about a quarter of a second of
+   wall time, from the measured throughput, and at most an hour of simulated time) that
+   commands never wait long;
 3. applies the commands that came in: the clock is first brought to the simulation time that
    corresponds to the instant the command was received, then the action is submitted there
    (:meth:`Simulation.submit` at the current clock);
 4. publishes an update (:class:`Tick`): the clock, the current value of every recorded column,
    the rows recorded since the last update, new event-log entries and the commands applied.
+   Updates go out every ``tick`` (whatever the pace) and at once after a command, so a
+   command's update never waits for the next tick.
 
 Everything else that needs the simulation (snapshots, rewind, downloads) is sent to the worker
 as a call and waited for with a future. A solver failure stops the run with status ``failed``
@@ -53,6 +56,11 @@ from nppsim.units import to_si
 
 #: wall time of one slice of advance the pacing aims at [s]
 SLICE_WALL = 0.25
+
+#: the most simulated time one slice covers [s]: a run at "max" pace on a steady plant takes
+#: long steps cheaply, and its slices, growing fourfold each time, would otherwise carry the
+#: clock within a second to times whose resolution is coarser than the integrator's steps
+MAX_SLICE_SPAN = 3600.0
 
 #: models are built and brought to their steady state one at a time: building two at once in
 #: two threads gives wrong water properties today (the engine's property objects are shared)
@@ -103,6 +111,8 @@ class Tick:
     applied: list[dict[str, Any]]
     reset: bool = False
     log: list[dict[str, Any]] | None = None
+    #: encodings of this update's values shared by its viewers (filled on the event loop)
+    cache: dict[Any, str] = field(default_factory=dict)
 
 
 class Recorder:
@@ -312,6 +322,8 @@ class LiveRun:
         self._w_idx = np.array([i for _, i, _ in cols], dtype=int)
         self.col_index = {c: k for k, c in enumerate(self.column_names)}
         self.topology = topology(design, self.kind, self.column_names)
+        #: the columns the mimic diagram shows (the "view" choice of values, with the trends)
+        self.view_columns = _named_columns(self.topology, set(self.column_names))
         self.actions = describe(model)
         self.annunciator = annunciator_tiles(model)
         self.recorder = Recorder(len(self.column_names))
@@ -336,7 +348,7 @@ class LiveRun:
         ts, df = _results(sim)
         self.recorder.replace(ts, df)
         self._log_n = len(sim.log)
-        sim.add_observer(self._observe)
+        sim.add_observer(self._observe, raw=True)
         self._update_values()
         self._thread = threading.Thread(target=self._loop, name=f"live-run-{run_id}", daemon=True)
         self._thread.start()
@@ -461,8 +473,7 @@ class LiveRun:
         return self._thread.is_alive()
 
     # -- worker ------------------------------------------------------------------------------
-    def _observe(self, ts: np.ndarray, df: pd.DataFrame) -> None:
-        rows = df.to_numpy(dtype=float)[:, 1:]
+    def _observe(self, ts: np.ndarray, rows: np.ndarray) -> None:
         self._pending_t.append(np.asarray(ts, dtype=float))
         self._pending_x.append(rows)
         self.recorder.append(ts, rows)
@@ -498,6 +509,8 @@ class LiveRun:
                 continue
             self._advance()
             now = time.monotonic()
+            if now < next_pub:
+                continue  # "max" pace: slices follow one another, updates go out every tick
             if self.status == "running" or now - last_pub_paused > 2.0 or self._pending_t:
                 self._publish()
                 if self.status != "running":
@@ -522,7 +535,7 @@ class LiveRun:
         if self.status != "running":
             return
         sim = self.sim
-        span = self._throughput * SLICE_WALL
+        span = min(self._throughput * SLICE_WALL, MAX_SLICE_SPAN)
         if self.pace != "max":
             span = min(span, float(self.pace) * elapsed)
         target = sim.t + span
@@ -642,6 +655,17 @@ def _results(sim: Any) -> tuple[np.ndarray, np.ndarray]:
     return x[:, 0], x[:, 1:]
 
 
+def _named_columns(x: Any, columns: set[str]) -> set[str]:
+    """The recorded columns named anywhere in ``x`` (nested dicts and lists of a topology)."""
+    if isinstance(x, str):
+        return {x} if x in columns else set()
+    items = x.values() if isinstance(x, dict) else x if isinstance(x, list | tuple) else ()
+    out: set[str] = set()
+    for v in items:
+        out |= _named_columns(v, columns)
+    return out
+
+
 def _num(x: float) -> float | None:
     x = float(x)
     return x if math.isfinite(x) else None
@@ -748,6 +772,7 @@ class RunManager:
                     "title": d.design.title,
                     "models": _design_kinds(d),
                     "banks": [b.name for b in d.rods.banks] if d.rods else [],
+                    "cycle": d.cycle.names if d.cycle is not None else [],
                 }
             )
         return out
@@ -884,12 +909,22 @@ class RunManager:
                 value=value,
                 allowed=msg,
             ) from None
+        try:
+            # the core at the chosen point of its fuel cycle, as a scenario's [initial].cycle
+            design = design.at_cycle(ini.cycle, None, "initial.cycle")
+        except InputError as e:
+            raise RunError.from_input(e) from None
         model = build_model(design, spec.model)
-        kw: dict[str, Any] = {
-            "boron": ini.boron,
-            "rod_control": ini.rod_control,
-            "boron_control": ini.boron_control,
-        }
+        kw: dict[str, Any] = ini.steady_state_options()
+        if spec.model == "plant":
+            kw["pumps_off"] = tuple(ini.pumps_off)
+        elif ini.pumps_off:
+            raise RunError(
+                f"initial.pumps_off = {ini.pumps_off}: pumps exist in the plant model only",
+                field="initial.pumps_off",
+                value=ini.pumps_off,
+                allowed='[] with model "core"',
+            )
         try:
             y0, d0 = model.steady_state(ini.power, ini.critical, **kw)
         except InputError as e:

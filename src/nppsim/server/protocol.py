@@ -56,6 +56,15 @@ class InitialSpec(BaseModel):
     rod_control: Literal["auto", "manual"] = "auto"
     boron_control: Literal["auto", "manual"] = "manual"
     boron: str | float | None = Field(None, description='boron, e.g. "1200 ppm" (optional)')
+    cycle: str | None = Field(
+        None,
+        max_length=40,
+        description='point of the fuel cycle: a state of the design\'s [cycle], e.g. "EOC" '
+        "(optional; default: the design's [reactivity] as written)",
+    )
+    pumps_off: list[int] = Field(
+        [], max_length=8, description="plant model: coolant pumps idle at the start (1-based)"
+    )
 
 
 class CreateRun(BaseModel):
@@ -118,14 +127,27 @@ class CreateMsg(_Msg, CreateRun):
     type: Literal["create"]
 
 
+#: which current values the updates carry: ``"all"`` (every recorded column), ``"view"`` (the
+#: columns the mimic diagram shows and the watched ones: what the page needs) or a list of columns
+ValuesSpec = Annotated[
+    Literal["all", "view"] | list[str],
+    Field(
+        description="the current values updates carry: 'all' columns, 'view' (the mimic's "
+        "and the watched columns) or a list of columns",
+    ),
+]
+
+
 class JoinMsg(_Msg):
     """Watch (and steer) a live run; ``columns`` are the recorded columns whose rows the updates
-    carry (the trends), with their history back to ``max_points`` points."""
+    carry (the trends), with their history back to ``max_points`` points; ``values`` the columns
+    whose current values they carry (every column by default)."""
 
     type: Literal["join"]
     run: str = Field(max_length=64)
     columns: list[str] = Field([], max_length=64)
     max_points: int = Field(2000, ge=10, le=20000)
+    values: ValuesSpec = "all"
 
 
 class LeaveMsg(_Msg):
@@ -133,11 +155,14 @@ class LeaveMsg(_Msg):
 
 
 class WatchMsg(_Msg):
-    """Change the columns the updates carry; a ``history`` reply back-fills them."""
+    """Change the columns whose rows the updates carry; a ``history`` reply back-fills them.
+    ``values`` changes the columns whose current values they carry (left as it was if not
+    given): ``"view"`` sends only what the page shows, far less than every column."""
 
     type: Literal["watch"]
     columns: list[str] = Field(max_length=64)
     max_points: int = Field(2000, ge=10, le=20000)
+    values: ValuesSpec | None = None
 
 
 class CommandMsg(_Msg):
@@ -231,8 +256,9 @@ class HistoryMsg(BaseModel):
 
 
 class UpdateMsg(BaseModel):
-    """A live update: the clock, status, current value of every column, new rows of the watched
-    columns (decimated), new event-log entries and the commands applied since the last one."""
+    """A live update: the clock, status, current values (of every column, or those the viewer
+    chose with ``values``), new rows of the watched columns (decimated), new event-log entries
+    and the commands applied since the last one."""
 
     type: Literal["update"] = "update"
     run: str

@@ -120,8 +120,8 @@ function onJoined(m) {
   renderSnapshots();
   setDownloads();
   buildTrends();
-  const cols = watchedColumns();
-  if (cols.length) send({ type: "watch", columns: cols });
+  // updates then carry the values the page shows (the mimic's and the trends'), not every column
+  send({ type: "watch", columns: watchedColumns(), values: "view" });
   setRunInfo(m.run.t, m.run.status, m.run.message, m.run.pace, m.run.speed, m.run.viewers);
   refreshRuns();
   if ($("new-run").open) $("new-run").close();
@@ -368,7 +368,7 @@ function renderTrendHead(panel) {
   head.appendChild(sel);
 }
 function watchedColumns() { return [...new Set(S.trends.flatMap((p) => p.cols))]; }
-function rewatch() { makePlots(); send({ type: "watch", columns: watchedColumns() }); }
+function rewatch() { makePlots(); send({ type: "watch", columns: watchedColumns(), values: "view" }); }
 function makePlots() {
   for (const p of S.trends) {
     const div = p.el.querySelector(".plot");
@@ -509,6 +509,9 @@ async function loadInfo() {
     const d = designs.find((x) => x.name === ds.value);
     $("nr-model").innerHTML = (d ? d.models : []).map((m) => `<option>${m}</option>`).join("");
     if (d && d.models.includes("plant")) $("nr-model").value = "plant";
+    // the design's [cycle] states (the first is the one its [reactivity] describes)
+    $("nr-cycle").innerHTML = `<option value="">as in the design file</option>` +
+      (d && d.cycle ? d.cycle : []).map((c) => `<option>${c}</option>`).join("");
   };
   ds.onchange = setModels;
   ds.value = designs.some((d) => d.name === "vver1000-v446") ? "vver1000-v446" : designs[0]?.name;
@@ -543,6 +546,7 @@ $("new-run-form").onsubmit = async (ev) => {
       msg.design = $("nr-design").value; msg.model = $("nr-model").value;
       msg.initial = { power: `${$("nr-power").value} %`, critical: $("nr-critical").value, rod_control: $("nr-rods").value, boron_control: $("nr-boron-control").value };
       if ($("nr-boron").value !== "") msg.initial.boron = `${$("nr-boron").value} ppm`;
+      if ($("nr-cycle").value !== "") msg.initial.cycle = $("nr-cycle").value;
     } else if (from === "scenario") {
       const f = $("nr-scenario-file").files[0];
       if (f) msg.scenario_toml = await f.text(); else if ($("nr-scenario").value) msg.scenario = $("nr-scenario").value;
