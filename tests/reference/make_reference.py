@@ -343,17 +343,6 @@ EXTRA_TIMES: dict[str, list[float]] = {
 #: Known defects of the current model, recorded anyway (the rebuild fixes them; the test's CHANGES
 #: table then names the values that move).
 KNOWN_DEFECTS: dict[str, list[str]] = {
-    "power-manoeuvre": [
-        "Known defect (issue 9, unfinished): the RITM-200N does not follow the 1 %/s load "
-        "reduction; the reactor trips on low primary pressure at about 147 s (100 s before the "
-        "turbine's pressure limiter of issue 8 held the header pressure up). The rod controller "
-        "drives the compensating group KG (6 % dk/k at 0.006/s, about 36 pcm/s: the steady state "
-        "puts the automatic regulator AR fully in), and the power oscillates with a growing "
-        "amplitude; the gas pressurizer's 8 m3 of gas expand with the coolant's shrinkage and "
-        "the pressure falls below the 13 MPa trip. Trials (not adopted): a slower KG (0.002/s) "
-        "with 21 m3 of gas follows the reduction and holds 30 % but trips on low steam pressure "
-        "on the way back up. This reference records the defective course.",
-    ],
     "boron-dilution": [
         "Known defect (issue 7): the dilution is stopped by the reactor trip (boron rate set to "
         "zero at the trip, about 683 ppm), but its scheduled end still fires at the time the "

@@ -247,6 +247,14 @@ class Rods(_Section):
 
     banks: list[RodBank] = Field(min_length=1)
     regulating_banks: list[str] = Field(min_length=1)
+    # optional: compensating groups that step in automatically when the regulating group nears
+    # an end of its travel (the integral plant, which has no soluble boron): they insert while
+    # the regulating sequence is below ``regulator_low`` and withdraw while it is above
+    # ``regulator_high``, at ``compensating_speed`` (nppsim.plant.components.core)
+    compensating_banks: list[str] = Field(default_factory=list)
+    regulator_low: Q(0.0, 8.0, "1") | None = None
+    regulator_high: Q(0.0, 8.0, "1") | None = None
+    compensating_speed: Q(1e-6, 0.2, "1/s") | None = None
 
     @model_validator(mode="after")
     def _banks_known(self) -> Rods:
@@ -254,6 +262,22 @@ class Rods(_Section):
         for r in self.regulating_banks:
             if r not in names:
                 raise ValueError(f"regulating_banks names {r!r}; the banks are {names}")
+        for r in self.compensating_banks:
+            if r not in names:
+                raise ValueError(f"compensating_banks names {r!r}; the banks are {names}")
+            if r in self.regulating_banks:
+                raise ValueError(f"bank {r!r} is both regulating and compensating")
+        if self.compensating_banks:
+            lo, hi, v = self.regulator_low, self.regulator_high, self.compensating_speed
+            if lo is None or hi is None or v is None:
+                raise ValueError(
+                    "compensating_banks need regulator_low, regulator_high and compensating_speed"
+                )
+            if not lo.si < hi.si <= len(self.regulating_banks):
+                raise ValueError(
+                    "regulator_low must be below regulator_high, at most the number of "
+                    "regulating banks"
+                )
         return self
 
     scram_drop_time: Q(0.5, 10.0, "s")

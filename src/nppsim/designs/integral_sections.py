@@ -140,15 +140,20 @@ class GasPressurizerControl(_Section):
 
 class OnceThroughFeedControl(_Section):
     """Feed flow of each once-through steam generator: its share of the core's power over the
-    design enthalpy rise (feed-forward), corrected by a PI on the steam outlet temperature; the
-    steam temperature aimed at falls with the primary at part load, but keeps a minimum superheat
-    (:mod:`nppsim.plant.components.once_through_sg`)."""
+    design enthalpy rise (feed-forward), corrected by a PI on the steam outlet temperature (the
+    steam temperature aimed at falls with the primary at part load, but keeps a minimum
+    superheat) or, with ``average_temperature_slope``, on the primary average temperature while
+    the reactor is under automatic control (:mod:`nppsim.plant.components.once_through_sg`)."""
 
     temperature_band: Q(0.1, 200.0, "K")
     integral_time: Q(1.0, 1e4, "s")
     minimum_superheat: Q(0.0, 100.0, "K")
     heat_feedforward: Q(0.0, 1.5, "1")
     valve_time_constant: Q(0.0, 100.0, "s")
+    # optional: the primary average-temperature programme. When given, while the rods are in
+    # automatic the feed is trimmed on the flow path's average temperature (its full-power
+    # value less this slope times the power shortfall), not on the steam temperature
+    average_temperature_slope: Q(0.0, 100.0, "K") | None = None
 
 
 class IntegralProtection(_Section):

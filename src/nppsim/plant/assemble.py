@@ -81,6 +81,7 @@ def core_network(design: Design | CoreDesign) -> Network:
         "core.h_in": "boundary.h_in",
         "core.flow": "boundary.flow",
         "core.rod_demand": "rods.demand",
+        "core.rod_auto": "rods.auto",
         "core.boron_rate": "boron.rate",
     }
     return Network(comps, conn)
@@ -787,6 +788,7 @@ def plant_network(design: Design | CoreDesign) -> tuple[Network, PlantData]:
         "core.h_in": "lower_plenum.h",
         "core.flow": "circuit.fraction",
         "core.rod_demand": "rods.demand",
+        "core.rod_auto": "rods.auto",
         # boron is carried by the coolant: the core's concentration follows the lower plenum's
         # (the boron controller's rate becomes the make-up's feed and bleed)
         "core.boron_rate": "boron_transport.core_rate",

@@ -139,6 +139,9 @@ class IntegralData:
         self.gas_nr = p_nom * v_g0 / pz.gas_temperature.si
         self.pzr_area = math.pi * pz.inner_diameter.si**2 / 4.0
         self.ua_design = math.nan  # fitted on the kernel's tables (fit_ua)
+        #: full-power average temperature of each flow path at the design point (the
+        #: average-temperature programme's top; computed on the kernel's tables)
+        self.tavg_full = math.nan
 
 
 class _Exchanger:
@@ -407,6 +410,9 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
     sg_data[otsg.O_T_DESIGN] = sgs.steam_temperature.si
     sg_data[otsg.O_APPROACH] = data.approach
     sg_data[otsg.O_SUPERHEAT_MIN] = fc.minimum_superheat.si
+    if fc.average_temperature_slope is not None:
+        sg_data[otsg.O_TAVG_ON] = 1.0
+        sg_data[otsg.O_TAVG_SLOPE] = fc.average_temperature_slope.si
     sg_comps = []
     for i in loops:
         sg_comps.append(
@@ -423,6 +429,9 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
                     "feed": f"feedwater.flow[{i}]",
                     "feed_h": f"feedwater.h_sg[{i}]",
                     "phrs": f"phrs{i + 1}.heat" if i < len(trains) else None,
+                    "temp_out": f"loop{i + 1}.temp_cold",
+                    "auto": "rods.auto",
+                    "power": "core.power_relative",
                 },
             )
         )
@@ -574,6 +583,7 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
         "core.h_in": "lower_plenum.h",
         "core.flow": "circuit.fraction",
         "core.rod_demand": "rods.demand",
+        "core.rod_auto": "rods.auto",
         "core.boron_rate": "boron.rate",
     }
     net = Network(comps, conn, condenser_pressure=tb.condenser_pressure.si)
@@ -585,6 +595,16 @@ def integral_network(design: Design | CoreDesign) -> tuple[Network, IntegralData
         q = net.params[f"{c.name}.data"].start
         net.p[q + otsg.O_UA] = ua
         c.data[otsg.O_UA] = ua
+    if fc.average_temperature_slope is not None:
+        # the programme's top: the full-power state with the steam at its design temperature
+        y, d = integral_steady_state(net, data, 1.0, _programme=False)
+        w = net.signal_vector(0.0, y, d)
+        t_avg = float(w[net.w_index("sg1.temp_average")])
+        data.tavg_full = t_avg
+        for c in sg_comps:
+            q = net.params[f"{c.name}.data"].start
+            net.p[q + otsg.O_TAVG_FULL] = t_avg
+            c.data[otsg.O_TAVG_FULL] = t_avg
     return net, data
 
 
@@ -602,6 +622,7 @@ def integral_steady_state(
     pressure: float | None = None,
     inlet_temperature: float | None = None,
     file: str | None = None,
+    _programme: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The integral plant at rest at relative power ``power`` (10 % to 100 %).
 
@@ -609,7 +630,9 @@ def integral_steady_state(
     ``inlet_temperature``) are not modelled for the integral layout: they are an
     :class:`~nppsim.errors.InputError` naming the field.
 
-    Steam temperature at its setpoint (the feed controllers' integral action), header pressure
+    Steam temperature at its setpoint (the feed controllers' integral action), or, with the
+    average-temperature programme (``[control.steam_generators].average_temperature_slope``),
+    each flow path's average temperature at its programme, header pressure
     at its setpoint (the turbine's), the gas pressurizer at its level programme (its pressure
     follows from the gas), flows from the pumps and buoyancy, steam generators solved node by
     node. A design without soluble boron (``boron_max = 0``) is made critical by its regulating
@@ -656,6 +679,10 @@ def integral_steady_state(
         )
     if design.reactivity.boron_max.si <= 0.0:
         critical = "bank"
+    fcs = ps.control.steam_generators
+    tavg_set: float | None = None
+    if _programme and fcs.average_temperature_slope is not None and rod_control == "auto":
+        tavg_set = data.tavg_full - fcs.average_temperature_slope.si * (1.0 - power)
     pr = _Props(net)
     sec = _Props(net, any_phase=True)
     ex = _Exchanger(pr, data, sec)
@@ -750,15 +777,57 @@ def integral_steady_state(
         t_sat_sg = pr.sat(p_sg)[0]
         lo = pr.enthalpy(p, t_sat_sg + 1.0)
         hi = pr.enthalpy(p, pr.sat(p)[0] - 1.0)
-        if heat_error(hi) < 0.0:
-            raise InputError(
-                file,
-                "initial.power",
-                f"{100 * power:g} %",
-                "the steam generators cannot pass this power below saturation: no steady state",
-            )
-        h_up = brentq(heat_error, lo, hi, xtol=1e-3)
-        m_f = feed_for(h_up)
+        if tavg_set is not None:
+            # the average-temperature programme: the flow path's mean of its riser passage and
+            # pump temperatures at the setpoint; the feed is what passes the heat
+            dh_path = q_core / nl / m
+
+            def tavg_error(h_up: float, dh_path: float = dh_path) -> float:
+                return 0.5 * (pr.temperature(p, h_up) + pr.temperature(p, h_up - dh_path)) - (
+                    tavg_set
+                )
+
+            h_up = brentq(tavg_error, lo, hi, xtol=1e-3)
+
+            def feed_error(
+                mf: float,
+                h_up: float = h_up,
+                p_sg: float = p_sg,
+                q_sg: float = q_sg,
+                m: float = m,
+                h_fw: float = h_fw,
+            ) -> float:
+                try:
+                    return ex.solve(data.ua_design, m, h_up, p, mf, h_fw, p_sg)[2] - q_sg
+                except ValueError:
+                    return -q_sg
+
+            # bounds: below, less feed than could carry the heat even as steam at the primary
+            # inlet temperature; above, twice what carries it as saturated steam
+            t_up = pr.temperature(p, h_up)
+            mf_lo = 0.8 * q_sg / (float(sec.enthalpy(p_sg, t_up)) - h_fw)
+            mf_hi = 2.0 * q_sg / (pr.sat(p_sg)[4] - h_fw)
+            while feed_error(mf_lo) > 0.0 and mf_lo > 1e-3 * mf_hi:
+                mf_lo *= 0.5
+            if feed_error(mf_hi) < 0.0:
+                raise InputError(
+                    file,
+                    "initial.power",
+                    f"{100 * power:g} %",
+                    "the steam generators cannot pass this power at the programmed average "
+                    "temperature: no steady state",
+                )
+            m_f = brentq(feed_error, mf_lo, mf_hi, xtol=1e-9)
+        else:
+            if heat_error(hi) < 0.0:
+                raise InputError(
+                    file,
+                    "initial.power",
+                    f"{100 * power:g} %",
+                    "the steam generators cannot pass this power below saturation: no steady state",
+                )
+            h_up = brentq(heat_error, lo, hi, xtol=1e-3)
+            m_f = feed_for(h_up)
         hp, hs, _ = ex.solve(data.ua_design, m, h_up, p, m_f, h_fw, p_sg)
         h_hot = h_up
         h_cold = hp[-1] + pump_heat / m

@@ -50,6 +50,13 @@ from nppsim.plant.dynamics import CoreDesign, core_design
 CODE = 1
 CLAD_DENSITY = 6550.0  # Zr-1%Nb density [kg/m3] (Zr alloys 6.55 g/cm3; IAEA-TECDOC-1496)
 ROD_END_BLEND = 1e-3  # [1] width of the smooth stop of a bank at the ends of its travel
+#: [1] regulating-sequence distance beyond a compensation limit over which the compensating
+#: groups reach their full speed (tanh^2: they start gently, no step in the right-hand side)
+COMPENSATION_BLEND = 0.05
+#: [1] share of the compensating groups' speed that brings the regulating group back into its
+#: working range whatever the power controller asks (the rest follows the controller's demand
+#: in the same direction: the groups do not work against the regulator)
+COMPENSATION_RESTORE = 0.25
 
 
 class F(IntEnum):
@@ -127,6 +134,10 @@ class F(IntEnum):
     W_NODE_DRHO = 69
     W_NODE_HEAT = 70
     W_ENERGY_FUEL_CLAD = 71
+    N_COMP = 72
+    I_COMPENSATING = 73
+    P_COMPENSATION = 74
+    IN_ROD_AUTO = 75
 
 
 # scalar parameters, by position in the P_SCALARS block
@@ -516,11 +527,66 @@ def derivatives(t, y, p, ip, d, w, dydt, r):
             dydt[yb + b] += u * p[speed + b] * share * math.tanh(max(lim, 0.0) / ROD_END_BLEND)
             if remaining <= 0.0:
                 break
+    # compensating groups: step in while the regulating sequence is near an end of its travel
+    nc = ip[r + F.N_COMP]
+    if nc > 0 and ip[r + F.IN_ROD_AUTO] >= 0 and w[ip[r + F.IN_ROD_AUTO]] > 0.5:
+        uc = compensation_demand(y, p, ip, r, u)
+        if uc != 0.0:
+            comp = ip[r + F.I_COMPENSATING]
+            v = p[ip[r + F.P_COMPENSATION] + 2]
+            remaining = 1.0
+            for kk in range(nc):
+                k = kk if uc < 0.0 else nc - 1 - kk
+                b = ip[comp + k]
+                z = y[yb + b]
+                lim = z if uc < 0.0 else 1.0 - z
+                last = kk == nc - 1
+                share = remaining if last else remaining * math.tanh(max(lim, 0.0) / ROD_END_BLEND)
+                remaining -= share
+                dydt[yb + b] += uc * v * share * math.tanh(max(lim, 0.0) / ROD_END_BLEND)
+                if remaining <= 0.0:
+                    break
     dydt[ip[r + F.Y_BORON]] = w[ip[r + F.IN_BORON_RATE]]
     ye = ip[r + F.Y_ENERGY]
     dydt[ye] = p_prompt
     dydt[ye + 1] = p_decay
     dydt[ye + 2] = mdot_ch * (y[yh + nn - 1] - h_in) / p_nom
+
+
+@njit
+def compensation_demand(y, p, ip, r, u):
+    r"""Speed demand of the compensating groups (-1 to 1) from the regulating sequence's position
+    and the power controller's demand u.
+
+    .. math:: u_c = -\tanh^2\!\big((s_{lo} - s)/w\big)\,\big(k + (1 - k)\max(-u, 0)\big)
+              \ [s < s_{lo}], \qquad
+              u_c = \tanh^2\!\big((s - s_{hi})/w\big)\,\big(k + (1 - k)\max(u, 0)\big)
+              \ [s > s_{hi}]
+
+    with s the sum of the regulating banks' positions, [s_lo, s_hi] the regulator's working
+    range (a dead band: no compensating motion inside it), w = COMPENSATION_BLEND and
+    k = COMPENSATION_RESTORE. The compensating groups insert while the regulating group is deep
+    in the core and withdraw while it is near the top: at full speed while the controller drives
+    the same way (they take over the manoeuvre from the regulator at its end stop), at the
+    share k otherwise (they bring the regulator back to its working range without working
+    against it), so that the regulating group keeps travel both ways (the automatic follow-up of
+    the compensating groups by the regulator's position in rod control systems without soluble
+    boron)."""
+    reg = ip[r + F.I_REGULATING]
+    yb = ip[r + F.Y_BANK]
+    s = 0.0
+    for j in range(ip[r + F.N_REG]):
+        s += y[yb + ip[reg + j]]
+    q = ip[r + F.P_COMPENSATION]
+    lo, hi = p[q], p[q + 1]
+    k = COMPENSATION_RESTORE
+    if s < lo:
+        x = math.tanh((lo - s) / COMPENSATION_BLEND)
+        return -x * x * (k + (1.0 - k) * max(-u, 0.0))
+    if s > hi:
+        x = math.tanh((s - hi) / COMPENSATION_BLEND)
+        return x * x * (k + (1.0 - k) * max(u, 0.0))
+    return 0.0
 
 
 @njit
@@ -674,6 +740,18 @@ class Core(Component):
         names = [b.name for b in banks]
         self.bank_names = names
         self.regulating = [names.index(x) for x in d.rods.regulating_banks]
+        rods = d.rods
+        self.compensating = [names.index(x) for x in getattr(rods, "compensating_banks", [])]
+        self.compensation = np.zeros(3)
+        if self.compensating:
+            # the design's checks require all three with compensating banks
+            assert rods.regulator_low is not None and rods.regulator_high is not None
+            assert rods.compensating_speed is not None
+            self.compensation[:] = (
+                rods.regulator_low.si,
+                rods.regulator_high.si,
+                rods.compensating_speed.si,
+            )
         self.n_nodes = nn
         self.n_groups = len(k.beta.si_list)
         self.dh_model = dh_model
@@ -828,6 +906,17 @@ class Core(Component):
         b.count("fp", self.dh_model.n_fission_product_groups)
         b.count("reg", len(self.regulating))
         b.int_param("regulating", self.regulating, "regulating banks, first inserted first")
+        b.count("comp", len(self.compensating))
+        b.int_param(
+            "compensating",
+            self.compensating or [0],
+            "compensating banks (first inserted first; N_COMP of them)",
+        )
+        b.param(
+            "compensation",
+            self.compensation,
+            description="regulator working range (low, high) [1], compensating speed [1/s]",
+        )
         b.param("scalars", self.sc, description="scalar core parameters (see S_* in the module)")
         b.param("beta", self.beta, "1", "delayed-neutron fractions")
         b.param("lam", self.lam, "1/s", "precursor decay constants")
@@ -873,6 +962,8 @@ class Core(Component):
         )
         for port in ("pressure", "h_in", "flow", "rod_demand", "boron_rate"):
             b.port(port)
+        # the rod controller in automatic: the compensating groups follow the regulator only then
+        b.port("rod_auto", optional=True)
         # what each signal reads (the Jacobian's structure; without it a signal is taken to
         # read every state and port of the core, and every controller reading it every column)
         fb = ("temp_fuel", "h", "boron", "bank", "xenon", "samarium", "port:pressure")
@@ -1003,7 +1094,12 @@ class Core(Component):
         b.depends("xenon", ("n", "iodine", "xenon"))
         b.depends("promethium", ("n", "promethium"))
         b.depends("samarium", ("n", "promethium", "samarium"))
-        b.depends("bank", ("bank", "port:rod_demand"))
+        b.depends(
+            "bank",
+            ("bank", "port:rod_demand", "port:rod_auto")
+            if self.compensating
+            else ("bank", "port:rod_demand"),
+        )
         b.depends("boron", ("port:boron_rate",))
         b.depends("decay", ("n", "decay"), diagonal=True)
         b.depends("energy", ("n", "decay", "h", "port:flow", "port:h_in", "port:pressure"))
@@ -1047,13 +1143,16 @@ class Core(Component):
         y[st[f"{self.name}.energy"].slice] = 0.0
         d[net.discrete[f"{self.name}.bank_target"].slice] = self.bank_full_power
 
-    def sequence_positions(self, s: float, z: np.ndarray) -> np.ndarray:
-        """Positions of all banks with the regulating sequence at ``s`` (0: all regulating
-        banks in). The regulating banks move in sequence without overlap: the first listed is
-        inserted first and withdrawn last."""
+    def sequence_positions(
+        self, s: float, z: np.ndarray, group: list[int] | None = None
+    ) -> np.ndarray:
+        """Positions of all banks with the regulating sequence (or the sequence of ``group``,
+        bank indices) at ``s`` (0: all its banks in). The banks move in sequence without
+        overlap: the first listed is inserted first and withdrawn last."""
         z = z.copy()
-        m = len(self.regulating)
-        for k, b in enumerate(self.regulating):
+        group = self.regulating if group is None else group
+        m = len(group)
+        for k, b in enumerate(group):
             z[b] = min(max(s - (m - 1 - k), 0.0), 1.0)
         return z
 
@@ -1098,12 +1197,15 @@ class Core(Component):
                 )
             y[i_b] = cb
         elif critical == "bank":
-            m = len(self.regulating)
+            # the regulating sequence, or, where the design has compensating groups, those
+            # (the regulating group stays at its working position)
+            group = self.compensating or self.regulating
+            m = len(group)
             z0 = y[sl_bank].copy()
 
             def f(s: float) -> float:
                 yy = y.copy()
-                yy[sl_bank] = self.sequence_positions(s, z0)
+                yy[sl_bank] = self.sequence_positions(s, z0, group)
                 return total(yy) - needed
 
             lo, hi = f(0.0), f(float(m))
@@ -1112,12 +1214,13 @@ class Core(Component):
                     file,
                     "initial.critical",
                     "bank",
-                    "the regulating banks cannot make the core critical at this "
+                    f"the {'compensating' if self.compensating else 'regulating'} banks "
+                    "cannot make the core critical at this "
                     f"power with {y[i_b]:g} ppm boron (reactivity {lo * 1e5:.0f} to "
                     f"{hi * 1e5:.0f} pcm over their travel): no steady state",
                 )
             s = brentq(f, 0.0, float(m), xtol=1e-13)
-            y[sl_bank] = self.sequence_positions(s, z0)
+            y[sl_bank] = self.sequence_positions(s, z0, group)
             d[net.discrete[f"{self.name}.bank_target"].slice] = y[sl_bank]
         else:
             raise InputError(file, "initial.critical", critical, "allowed: 'boron' or 'bank'")

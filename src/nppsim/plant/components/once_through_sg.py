@@ -23,7 +23,7 @@ pressure is a state:
 
 with the line to the turbine header an orifice (:func:`nppsim.physics.turbine.steam_line_flow`),
 BRU-A and the safety valves proportional with choked flow, as for the horizontal steam generator.
-The feed controller aims at the steam temperature
+Without an average-temperature programme the feed controller aims at the steam temperature
 
 .. math:: T_{set} = \\min\\big(T_{design},\\ \\max(T_{p,in} - \\Delta T_{approach},\\
     T_{sat} + \\Delta T_{min})\\big)
@@ -31,6 +31,22 @@ The feed controller aims at the steam temperature
 (signal ``temp_steam_setpoint``): the design temperature at full power, the primary inlet less the
 design approach at part load and after a trip, never less than a minimum superheat, so that the
 tubes are not flooded with feedwater.
+
+**Average-temperature programme** (``[control.steam_generators].average_temperature_slope``).
+While the rod controller is in automatic, the feed is trimmed instead on the flow path's average
+temperature (the mean of the water entering and leaving the steam generator's flow path),
+
+.. math:: e = \\min\\big(\\bar T - \\bar T_{set}(N),\\ T_{out} - T_{sat} - \\Delta T_{min}\\big),
+    \\qquad \\bar T_{set}(N) = \\bar T_{100} - s\\,(1 - N)
+
+with \\bar T_{100} the full-power average temperature of the design point (steam at its design
+temperature), s the programme's slope and N the relative neutron power: the primary keeps its
+temperature as the power falls (the moderator's reactivity stays), the steam's superheat grows
+instead, and the minimum superheat still keeps the tubes from flooding. The steam pressure is
+held by the turbine or the rods, as in the once-through plants' constant-average-temperature
+programme (Babcock & Wilcox integrated control; marine PWRs). After a trip (rods no longer in
+automatic) the steam-temperature programme above takes over (the cooldown to the steam
+generators' minimum superheat).
 
 **Passive heat removal (thermosiphon).** When the station-blackout signal actuates the passive
 heat removal (:mod:`.passive_heat_removal`), the steam generator is isolated (its steam line and
@@ -86,8 +102,11 @@ REGIME_BLEND = 0.05  # [1] quality width over which the heat-transfer regime cha
     O_T_DESIGN,
     O_APPROACH,
     O_SUPERHEAT_MIN,
-) = range(22)
-N_DATA = 22
+    O_TAVG_ON,
+    O_TAVG_FULL,
+    O_TAVG_SLOPE,
+) = range(25)
+N_DATA = 25
 
 
 class F(IntEnum):
@@ -127,6 +146,11 @@ class F(IntEnum):
     W_TEMP_STEAM_SETPOINT = 31
     W_TEMP_STEAM_DEVIATION = 32
     IN_TEMP_IN = 33
+    IN_TEMP_OUT = 34
+    IN_AUTO = 35
+    IN_POWER = 36
+    W_TEMP_AVERAGE = 37
+    W_TEMP_AVERAGE_SETPOINT = 38
 
 
 @njit
@@ -254,7 +278,18 @@ def signals(t, y, p, ip, d, w, r):
         max(w[ip[r + F.IN_TEMP_IN]] - p[q + O_APPROACH], t_sat + p[q + O_SUPERHEAT_MIN]),
     )
     w[ip[r + F.W_TEMP_STEAM_SETPOINT]] = sp
-    w[ip[r + F.W_TEMP_STEAM_DEVIATION]] = t_out - sp
+    dev = t_out - sp
+    # the primary average-temperature programme (while the reactor is under automatic control):
+    # the feed is trimmed on the flow path's average temperature, never below the minimum
+    # superheat
+    t_avg = 0.5 * (w[ip[r + F.IN_TEMP_IN]] + w[ip[r + F.IN_TEMP_OUT]])
+    n = min(max(w[ip[r + F.IN_POWER]], 0.0), 1.0)
+    t_avg_set = p[q + O_TAVG_FULL] - p[q + O_TAVG_SLOPE] * (1.0 - n)
+    w[ip[r + F.W_TEMP_AVERAGE]] = t_avg
+    w[ip[r + F.W_TEMP_AVERAGE_SETPOINT]] = t_avg_set
+    if p[q + O_TAVG_ON] > 0.5 and w[ip[r + F.IN_AUTO]] > 0.5:
+        dev = min(t_avg - t_avg_set, t_out - (t_sat + p[q + O_SUPERHEAT_MIN]))
+    w[ip[r + F.W_TEMP_STEAM_DEVIATION]] = dev
 
 
 @njit
@@ -355,6 +390,8 @@ class OnceThroughSteamGenerator(Component):
         b.discrete("thermosiphon", 0.0, "1", description="isolated, cooled by the PHRS (1)")
         for k in ("temp_nodes", "temp_in", "flow", "header", "feed", "feed_h"):
             b.port(k, self.links[k])
+        for k in ("temp_out", "auto", "power"):
+            b.port(k, self.links.get(k), optional=True)
         b.port("phrs", self.links.get("phrs"), optional=True)
         b.signal("pressure", "Pa", columns=f"pressure_sg{i}_pa")
         b.signal("temp_sat", "K")
@@ -373,7 +410,20 @@ class OnceThroughSteamGenerator(Component):
         b.signal("superheat", "K", columns=f"superheat_sg{i}_k")
         b.signal("status", "1")
         b.signal("temp_steam_setpoint", "K", columns=f"temp_steam_setpoint_sg{i}_k")
-        b.signal("temp_steam_deviation", "K")
+        b.signal(
+            "temp_steam_deviation",
+            "K",
+            description="the feed controller's error: steam temperature less its setpoint, or "
+            "(average-temperature programme, rods in automatic) the average temperature less its "
+            "programme, at most the superheat's excess over its minimum",
+        )
+        b.signal("temp_average", "K", description="the flow path's average temperature")
+        b.signal(
+            "temp_average_setpoint",
+            "K",
+            columns=f"temp_average_setpoint_sg{i}_k" if self.data[O_TAVG_ON] > 0.5 else None,
+            description="the average-temperature programme",
+        )
 
     def on_protective_isolate_steam_lines(self, net: Any, t: float, y, d, row):
         """Main steam isolation: this steam generator's MSIV shuts."""

@@ -142,8 +142,10 @@ def _evaluate(t, y, p, ip, d, w, r):
         ]
         integ = y[ip[r + F.Y_PRESSURE_INTEGRAL]]
         ref = heat_feed_forward(load, p[q + L_FF_A], p[q + L_FF_B]) + term + integ
-        if mode == AUTO:
-            lim = p[q + L_I_MAX]
+        lim = p[q + L_I_MAX]
+        if mode == AUTO and lim > 0.0:
+            # (a design without the integral term, limit 0, keeps it at zero: no rate at all,
+            # rather than one switching at its bound)
             di = term / p[q + L_TI]
             # anti-windup: at its bounds, and while the limiter caps the reference
             if (integ >= lim and di > 0.0) or (integ <= -lim and di < 0.0):
