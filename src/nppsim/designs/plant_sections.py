@@ -464,7 +464,7 @@ class PlantProtection(_Section):
     low_pressure_trip_power: Q(0.0, 1.0, "1")
     # turbine-generator protection, URB and the preventive protections PZ-1 and PZ-2 (issue 8)
     turbine_overspeed: Q(1.0, 1.3, "1")
-    generator_reverse_power: Q(0.0, 0.1, "1")
+    generator_reverse_power: Q(0.0, 100e6, "W")
     urb_power_threshold: Q(0.0, 1.2, "1")
     pz1_power_margin: Q(0.0, 0.5, "1")
     pz2_power_margin: Q(0.0, 0.5, "1")
