@@ -350,6 +350,9 @@ def test_station_blackout():
     # main feed flow (1640 kg/s, time constant 5 s: 0.008 kg/s after 60 s), which never rises
     # and adds under 1 kg after 120 s, where the emergency feed would bring 167 kg/s
     assert df["supply_efw"].iloc[-1] < 0.5
+    # ... and the log says so: the pumps are started but do not run without their supply
+    ef = [e["detail"] for e in r.events if e["name"] == "emergency_feed"]
+    assert ef and all("without supply" in x for x in ef)
     late = df[df["time_s"] > 120]
     feed = late["flow_feed_kg_s"].to_numpy()
     assert np.all(np.diff(feed) <= 1e-6)  # never rises (but for the integrator's noise)

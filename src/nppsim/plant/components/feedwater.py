@@ -239,18 +239,14 @@ class Feedwater(Component):
     def on_ef_start(self, net, t, y, d, k):
         """The emergency feed pumps are up to speed: their valves hold the levels."""
         d[net.d_index(f"{self.name}.ef_running")] = 1.0
-        return (
-            y,
-            d,
-            [
-                {
-                    "time_s": t,
-                    "kind": "mode",
-                    "name": "emergency_feed",
-                    "detail": "emergency feed pumps running; valves hold the SG levels",
-                }
-            ],
+        # the log says what the pumps do: started without their supply they give no flow
+        powered = net.signal_vector(t, y, d)[net.w_index(f"{self.name}.ef_running")] > 0.5
+        detail = (
+            "emergency feed pumps running; valves hold the SG levels"
+            if powered
+            else "emergency feed pumps started but without supply: no flow until it returns"
         )
+        return (y, d, [{"time_s": t, "kind": "mode", "name": "emergency_feed", "detail": detail}])
 
     def declare(self, b: Declarer) -> None:
         n = len(self.sg_pressure)
