@@ -505,52 +505,52 @@ def derivatives(t, y, p, ip, d, w, dydt, r):
         dydt[yb + b] = d[vel + b]
     u = w[ip[r + F.IN_ROD_DEMAND]]
     if u != 0.0:
-        reg = ip[r + F.I_REGULATING]
-        nreg = ip[r + F.N_REG]
-        speed = ip[r + F.P_BANK_SPEED]
-        remaining = 1.0
-        # inserting, the first regulating bank still out moves; withdrawing, the last one
-        # still in moves (smooth hand-over at the ends of travel)
-        for kk in range(nreg):
-            k = kk if u < 0.0 else nreg - 1 - kk
-            b = ip[reg + k]
-            z = y[yb + b]
-            lim = z if u < 0.0 else 1.0 - z
-            last = kk == nreg - 1
-            share = (
-                remaining
-                if last
-                else remaining
-                * math.tanh(z / ROD_END_BLEND if u < 0.0 else (1.0 - z) / ROD_END_BLEND)
-            )
-            remaining -= share
-            dydt[yb + b] += u * p[speed + b] * share * math.tanh(max(lim, 0.0) / ROD_END_BLEND)
-            if remaining <= 0.0:
-                break
+        _drive_sequence(
+            dydt,
+            y,
+            p,
+            ip,
+            yb,
+            ip[r + F.I_REGULATING],
+            ip[r + F.N_REG],
+            u,
+            ip[r + F.P_BANK_SPEED],
+            1,
+        )
     # compensating groups: step in while the regulating sequence is near an end of its travel
     nc = ip[r + F.N_COMP]
     if nc > 0 and ip[r + F.IN_ROD_AUTO] >= 0 and w[ip[r + F.IN_ROD_AUTO]] > 0.5:
         uc = compensation_demand(y, p, ip, r, u)
         if uc != 0.0:
-            comp = ip[r + F.I_COMPENSATING]
-            v = p[ip[r + F.P_COMPENSATION] + 2]
-            remaining = 1.0
-            for kk in range(nc):
-                k = kk if uc < 0.0 else nc - 1 - kk
-                b = ip[comp + k]
-                z = y[yb + b]
-                lim = z if uc < 0.0 else 1.0 - z
-                last = kk == nc - 1
-                share = remaining if last else remaining * math.tanh(max(lim, 0.0) / ROD_END_BLEND)
-                remaining -= share
-                dydt[yb + b] += uc * v * share * math.tanh(max(lim, 0.0) / ROD_END_BLEND)
-                if remaining <= 0.0:
-                    break
+            # one speed for the groups: the compensation's third parameter
+            speed = ip[r + F.P_COMPENSATION] + 2
+            _drive_sequence(dydt, y, p, ip, yb, ip[r + F.I_COMPENSATING], nc, uc, speed, 0)
     dydt[ip[r + F.Y_BORON]] = w[ip[r + F.IN_BORON_RATE]]
     ye = ip[r + F.Y_ENERGY]
     dydt[ye] = p_prompt
     dydt[ye + 1] = p_decay
     dydt[ye + 2] = mdot_ch * (y[yh + nn - 1] - h_in) / p_nom
+
+
+@njit
+def _drive_sequence(dydt, y, p, ip, yb, seq, n, u, speed, stride):
+    """Add the motion of a sequence of banks driven together at demand ``u`` (-1 to 1) to
+    ``dydt``: inserting, the first bank of the sequence still out moves; withdrawing, the last
+    one still in (a smooth hand-over at the ends of travel, blended over ``ROD_END_BLEND``).
+
+    ``ip[seq:seq + n]`` are the banks' indices; bank ``b`` moves at ``p[speed + stride * b]``
+    [1/s] (``stride`` 1: each bank its own speed; 0: one speed for all).
+    """
+    remaining = 1.0
+    for kk in range(n):
+        b = ip[seq + (kk if u < 0.0 else n - 1 - kk)]
+        z = y[yb + b]
+        lim = z if u < 0.0 else 1.0 - z
+        share = remaining if kk == n - 1 else remaining * math.tanh(max(lim, 0.0) / ROD_END_BLEND)
+        remaining -= share
+        dydt[yb + b] += u * p[speed + stride * b] * share * math.tanh(max(lim, 0.0) / ROD_END_BLEND)
+        if remaining <= 0.0:
+            break
 
 
 @njit
