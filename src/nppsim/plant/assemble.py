@@ -1523,41 +1523,20 @@ def _plant_steady_state(
         y[st.index(f"sg{i + 1}.void")] = void
         y[st.index(f"sg{i + 1}.level_m")] = target
     y[st["feedwater.flow"].slice] = steam
-    tb = ps.turbine
-    y[st.index("turbine.header")] = p_hdr
-    m_t = float(np.sum(steam))
-    dh_s = float(net_isentropic(net, p_hdr))
-    p_steam = turbine.turbine_mechanical_power(m_t, dh_s, data.eta_turbine)
-    f_lp = tb.lp_power_fraction.si
-    y[st.index("turbine.hp")] = (1.0 - f_lp) * p_steam
-    y[st.index("turbine.rh")] = f_lp * p_steam
-    y[st.index("turbine.sv")] = 1.0
-    y[st.index("turbine.iv")] = 1.0
-    y[st.index("turbine.speed")] = 1.0
-    y[st.index("turbine.feed_h")] = h_fw
-    y_t = m_t / tb.rated_steam_flow.si * tb.inlet_pressure.si / p_hdr
-    y[st.index("turbine.cv")] = y_t
-    if y_t > tb.max_valve_opening.si:
-        raise InputError(
-            file,
-            "initial.power",
-            f"{100 * power:g} %",
-            "the turbine valves cannot pass the steam: no steady state",
-        )
-    y[st.index("turbine_control.integral")] = y_t
-    load = (
-        turbine.electric_power(p_steam, tb.generator_efficiency.si) - data.p_friction
-    ) / data.p_electric_rated
-    k = net.discrete["turbine_control.setpoint_b"].start
-    d[k : k + 4] = (0.0, load, 0.0, load)
-    rods = net.by_name["rods"]
-    k = net.discrete[f"{rods.name}.load"].start
-    d[k : k + 4] = (0.0, load, 0.0, load)
-    k = net.discrete[f"{rods.name}.setpoint"].start
-    d[k : k + 4] = (0.0, n_level, 0.0, n_level)
-    d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL
-    d[net.d_index(f"{rods.name}.pressure_setpoint")] = p_hdr
-    d[net.d_index("boron.mode")] = 0.0 if boron_control == "auto" else BORON_MANUAL
+    secondary_initial_state(
+        net,
+        y,
+        d,
+        data,
+        p_hdr,
+        float(np.sum(steam)),
+        h_fw,
+        n_level,
+        rod_control,
+        boron_control,
+        file,
+        power,
+    )
     passive.initial_state(net, y)
     core.make_critical(net, y, d, critical, file, rho=rho_level)
     uniform_boron(net, y)
@@ -1648,6 +1627,69 @@ def _branch_ends(net: Network, press: float) -> tuple[float, float, float, float
 
     r = ph_branch_ends(net.p, int(net.ip[IP_WATER]), float(press))
     return float(r[0]), float(r[1]), float(r[2]), float(r[3]), int(r[4])
+
+
+def secondary_initial_state(
+    net: Network,
+    y: np.ndarray,
+    d: np.ndarray,
+    data: Any,
+    p_hdr: float,
+    m_t: float,
+    h_fw: float,
+    n_setpoint: float,
+    rod_control: str,
+    boron_control: str,
+    file: str | None,
+    power: float,
+) -> None:
+    """The turbine's and the controllers' steady state, in place: the header at ``p_hdr`` [Pa]
+    passing ``m_t`` [kg/s] of steam, the feedwater at ``h_fw`` [J/kg], the turbine controller's
+    and the rod controller's load setpoints at the electric power that steam gives, the rod
+    controller's neutron-power setpoint ``n_setpoint`` [1] and modes (loop and integral plants).
+
+    The shaft power is the flow times the isentropic drop to the condenser times the fitted
+    efficiency (:func:`nppsim.physics.turbine.turbine_mechanical_power`); the control valves open
+    as Stodola's choked flow needs (``m / m_rated * p_rated / p``), refused above the valves'
+    maximum opening (``power`` [1] only names the case in that error).
+    """
+    from nppsim.physics import turbine
+
+    st = net.states
+    tb = data.ps.turbine
+    y[st.index("turbine.header")] = p_hdr
+    dh_s = float(net_isentropic(net, p_hdr))
+    p_steam = turbine.turbine_mechanical_power(m_t, dh_s, data.eta_turbine)
+    f_lp = tb.lp_power_fraction.si
+    y[st.index("turbine.hp")] = (1.0 - f_lp) * p_steam
+    y[st.index("turbine.rh")] = f_lp * p_steam
+    y[st.index("turbine.sv")] = 1.0
+    y[st.index("turbine.iv")] = 1.0
+    y[st.index("turbine.speed")] = 1.0
+    y[st.index("turbine.feed_h")] = h_fw
+    y_t = m_t / tb.rated_steam_flow.si * tb.inlet_pressure.si / p_hdr
+    y[st.index("turbine.cv")] = y_t
+    if y_t > tb.max_valve_opening.si:
+        raise InputError(
+            file,
+            "initial.power",
+            f"{100 * power:g} %",
+            "the turbine valves cannot pass the steam: no steady state",
+        )
+    y[st.index("turbine_control.integral")] = y_t
+    load = (
+        turbine.electric_power(p_steam, tb.generator_efficiency.si) - data.p_friction
+    ) / data.p_electric_rated
+    k = net.discrete["turbine_control.setpoint_b"].start
+    d[k : k + 4] = (0.0, load, 0.0, load)
+    rods = net.by_name["rods"]
+    k = net.discrete[f"{rods.name}.load"].start
+    d[k : k + 4] = (0.0, load, 0.0, load)
+    k = net.discrete[f"{rods.name}.setpoint"].start
+    d[k : k + 4] = (0.0, n_setpoint, 0.0, n_setpoint)
+    d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL
+    d[net.d_index(f"{rods.name}.pressure_setpoint")] = p_hdr
+    d[net.d_index("boron.mode")] = 0.0 if boron_control == "auto" else BORON_MANUAL
 
 
 def net_isentropic(net: Network, press: float) -> float:

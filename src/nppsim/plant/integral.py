@@ -643,12 +643,10 @@ def integral_steady_state(
     from nppsim.physics import pump as pmp
     from nppsim.physics import turbine
     from nppsim.plant import passive
-    from nppsim.plant.assemble import _Props, net_isentropic
+    from nppsim.plant.assemble import _Props, secondary_initial_state
     from nppsim.plant.components import gas_pressurizer as gpz
-    from nppsim.plant.components.boron_control import MANUAL as BORON_MANUAL
     from nppsim.plant.components.circuit import GRAVITY
     from nppsim.plant.components.core import Core
-    from nppsim.plant.components.rod_control import AUTO, MANUAL
 
     ps, design = data.ps, data.design
     nl = data.n_loops
@@ -869,41 +867,9 @@ def integral_steady_state(
     for i in range(nl):
         ff = fc.heat_feedforward.si / (nl * dh_design) * q_core
         y[st.index(f"feed_control{i + 1}.integral")] = (m_f - ff) / data.steam_rated
-    tb = ps.turbine
-    y[st.index("turbine.header")] = p_hdr
-    m_t = nl * m_f
-    dh_s = float(net_isentropic(net, p_hdr))
-    p_steam = turbine.turbine_mechanical_power(m_t, dh_s, data.eta_turbine)
-    f_lp = tb.lp_power_fraction.si
-    y[st.index("turbine.hp")] = (1.0 - f_lp) * p_steam
-    y[st.index("turbine.rh")] = f_lp * p_steam
-    y[st.index("turbine.sv")] = 1.0
-    y[st.index("turbine.iv")] = 1.0
-    y[st.index("turbine.speed")] = 1.0
-    y[st.index("turbine.feed_h")] = h_fw
-    y_t = m_t / tb.rated_steam_flow.si * tb.inlet_pressure.si / p_hdr
-    y[st.index("turbine.cv")] = y_t
-    if y_t > tb.max_valve_opening.si:
-        raise InputError(
-            file,
-            "initial.power",
-            f"{100 * power:g} %",
-            "the turbine valves cannot pass the steam: no steady state",
-        )
-    y[st.index("turbine_control.integral")] = y_t
-    load = (
-        turbine.electric_power(p_steam, tb.generator_efficiency.si) - data.p_friction
-    ) / data.p_electric_rated
-    k = net.discrete["turbine_control.setpoint_b"].start
-    d[k : k + 4] = (0.0, load, 0.0, load)
-    rods = net.by_name["rods"]
-    k = net.discrete[f"{rods.name}.load"].start
-    d[k : k + 4] = (0.0, load, 0.0, load)
-    k = net.discrete[f"{rods.name}.setpoint"].start
-    d[k : k + 4] = (0.0, power, 0.0, power)
-    d[net.d_index(f"{rods.name}.mode")] = AUTO if rod_control == "auto" else MANUAL
-    d[net.d_index(f"{rods.name}.pressure_setpoint")] = p_hdr
-    d[net.d_index("boron.mode")] = 0.0 if boron_control == "auto" else BORON_MANUAL
+    secondary_initial_state(
+        net, y, d, data, p_hdr, nl * m_f, h_fw, power, rod_control, boron_control, file, power
+    )
     passive.initial_state(net, y)
     core.make_critical(net, y, d, critical, file)
     return y, d
