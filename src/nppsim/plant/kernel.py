@@ -26,7 +26,11 @@ The Jacobian (:func:`jac`) is built from the structure the network computed once
 components' declared dependencies:
 
 * **column groups** (Curtis, Powell & Reid 1974): columns that change disjoint rows of the rates
-  *before the closure phase* share one evaluation of the first three phases;
+  *before the closure phase* share one evaluation of the first three phases, which runs only the
+  schedule entries the group's columns can move (:func:`open_entries`; the network lists them
+  per group from the declared dependencies, ``ip[IP_SUB_PTR]``, ``ip[IP_SUB]``); every other
+  entry keeps its signals and rates at y (``ip[IP_JAC_SUBSET] = 0`` runs every entry instead,
+  with the same numbers);
 * **the closure by the chain rule**: a closure is a cheap function of the node rates before it,
   of a few signals and states; its columns are ``Phi(f0 + h J0[:, j], w + h W[:, j], y + h e_j)``
   with ``J0[:, j]`` (rates) and ``W[:, j]`` (the closure's input signals) taken from the group
@@ -76,6 +80,7 @@ from nppsim.plant.header import (  # noqa: F401 (re-exported)
     IP_COLOR_COLS,
     IP_COLOR_PTR,
     IP_ISEN,
+    IP_JAC_SUBSET,
     IP_NCOLOR,
     IP_ND,
     IP_NG,
@@ -89,6 +94,8 @@ from nppsim.plant.header import (  # noqa: F401 (re-exported)
     IP_ROWS,
     IP_SAT,
     IP_SCHED,
+    IP_SUB,
+    IP_SUB_PTR,
     IP_WATER,
 )
 
@@ -138,23 +145,27 @@ KINDS = {
 
 
 @njit
+def _early_one(t, y, p, ip, d, w, code, r):
+    """The early phase of one schedule entry (kind ``code``, record ``r``)."""
+    if code == _pzr.CODE:
+        _pzr.early(t, y, p, ip, d, w, r)
+    elif code == _sg.CODE:
+        _sg.early(t, y, p, ip, d, w, r)
+    elif code == _turbine.CODE:
+        _turbine.early(t, y, p, ip, d, w, r)
+    elif code == _otsg.CODE:
+        _otsg.early(t, y, p, ip, d, w, r)
+    elif code == _gpz.CODE:
+        _gpz.early(t, y, p, ip, d, w, r)
+    elif code == _rods.CODE:
+        _rods.early(t, y, p, ip, d, w, r)
+
+
+@njit
 def _early_phase(t, y, p, ip, d, w):
     base = ip[IP_SCHED]
     for s in range(ip[IP_NSCHED]):
-        code = ip[base + 2 * s]
-        r = ip[base + 2 * s + 1]
-        if code == _pzr.CODE:
-            _pzr.early(t, y, p, ip, d, w, r)
-        elif code == _sg.CODE:
-            _sg.early(t, y, p, ip, d, w, r)
-        elif code == _turbine.CODE:
-            _turbine.early(t, y, p, ip, d, w, r)
-        elif code == _otsg.CODE:
-            _otsg.early(t, y, p, ip, d, w, r)
-        elif code == _gpz.CODE:
-            _gpz.early(t, y, p, ip, d, w, r)
-        elif code == _rods.CODE:
-            _rods.early(t, y, p, ip, d, w, r)
+        _early_one(t, y, p, ip, d, w, ip[base + 2 * s], ip[base + 2 * s + 1])
 
 
 @njit
@@ -187,111 +198,119 @@ def _single_pzr(ip):
 
 
 @njit
+def _signals_one(t, y, p, ip, d, w, code, r):
+    """The signals phase of one schedule entry (kind ``code``, record ``r``)."""
+    if code == _core.CODE:
+        _core.signals(t, y, p, ip, d, w, r)
+    elif code == _boundary.CODE:
+        _boundary.signals(t, y, p, ip, d, w, r)
+    elif code == _rods.CODE:
+        _rods.signals(t, y, p, ip, d, w, r)
+    elif code == _boron.CODE:
+        _boron.signals(t, y, p, ip, d, w, r)
+    elif code == _protection.CODE:
+        _protection.signals(t, y, p, ip, d, w, r)
+    elif code == _ctl.CODE:
+        _ctl.signals(t, y, p, ip, d, w, r)
+    elif code == _loop.CODE:
+        _loop.signals(t, y, p, ip, d, w, r)
+    elif code == _plenum.CODE:
+        _plenum.signals(t, y, p, ip, d, w, r)
+    elif code == _pump.CODE:
+        _pump.signals(t, y, p, ip, d, w, r)
+    elif code == _circuit.CODE:
+        _circuit.signals(t, y, p, ip, d, w, r)
+    elif code == _pzr.CODE:
+        _pzr.signals(t, y, p, ip, d, w, r)
+    elif code == _sg.CODE:
+        _sg.signals(t, y, p, ip, d, w, r)
+    elif code == _turbine.CODE:
+        _turbine.signals(t, y, p, ip, d, w, r)
+    elif code == _electric.CODE:
+        _electric.signals(t, y, p, ip, d, w, r)
+    elif code == _feed.CODE:
+        _feed.signals(t, y, p, ip, d, w, r)
+    elif code == _summary.CODE:
+        _summary.signals(t, y, p, ip, d, w, r)
+    elif code == _balance.CODE:
+        _balance.signals(t, y, p, ip, d, w, r)
+    elif code == _phrs.CODE:
+        _phrs.signals(t, y, p, ip, d, w, r)
+    elif code == _ha2.CODE:
+        _ha2.signals(t, y, p, ip, d, w, r)
+    elif code == _otsg.CODE:
+        _otsg.signals(t, y, p, ip, d, w, r)
+    elif code == _gpz.CODE:
+        _gpz.signals(t, y, p, ip, d, w, r)
+    elif code == _eccs.CODE:
+        _eccs.signals(t, y, p, ip, d, w, r)
+    elif code == _btrans.CODE:
+        _btrans.signals(t, y, p, ip, d, w, r)
+
+
+@njit
+def _derivatives_one(t, y, p, ip, d, w, dydt, code, r):
+    """The derivatives phase of one schedule entry (kind ``code``, record ``r``)."""
+    if code == _core.CODE:
+        _core.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _boundary.CODE:
+        _boundary.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _rods.CODE:
+        _rods.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _boron.CODE:
+        _boron.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _protection.CODE:
+        _protection.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _ctl.CODE:
+        _ctl.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _loop.CODE:
+        _loop.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _plenum.CODE:
+        _plenum.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _pump.CODE:
+        _pump.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _circuit.CODE:
+        _circuit.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _pzr.CODE:
+        _pzr.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _sg.CODE:
+        _sg.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _turbine.CODE:
+        _turbine.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _electric.CODE:
+        _electric.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _feed.CODE:
+        _feed.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _summary.CODE:
+        _summary.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _balance.CODE:
+        _balance.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _phrs.CODE:
+        _phrs.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _ha2.CODE:
+        _ha2.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _otsg.CODE:
+        _otsg.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _gpz.CODE:
+        _gpz.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _eccs.CODE:
+        _eccs.derivatives(t, y, p, ip, d, w, dydt, r)
+    elif code == _btrans.CODE:
+        _btrans.derivatives(t, y, p, ip, d, w, dydt, r)
+
+
+@njit
 def _signals_phase(t, y, p, ip, d, w):
     base = ip[IP_SCHED]
     for s in range(ip[IP_NSCHED]):
-        code = ip[base + 2 * s]
-        r = ip[base + 2 * s + 1]
-        if code == _core.CODE:
-            _core.signals(t, y, p, ip, d, w, r)
-        elif code == _boundary.CODE:
-            _boundary.signals(t, y, p, ip, d, w, r)
-        elif code == _rods.CODE:
-            _rods.signals(t, y, p, ip, d, w, r)
-        elif code == _boron.CODE:
-            _boron.signals(t, y, p, ip, d, w, r)
-        elif code == _protection.CODE:
-            _protection.signals(t, y, p, ip, d, w, r)
-        elif code == _ctl.CODE:
-            _ctl.signals(t, y, p, ip, d, w, r)
-        elif code == _loop.CODE:
-            _loop.signals(t, y, p, ip, d, w, r)
-        elif code == _plenum.CODE:
-            _plenum.signals(t, y, p, ip, d, w, r)
-        elif code == _pump.CODE:
-            _pump.signals(t, y, p, ip, d, w, r)
-        elif code == _circuit.CODE:
-            _circuit.signals(t, y, p, ip, d, w, r)
-        elif code == _pzr.CODE:
-            _pzr.signals(t, y, p, ip, d, w, r)
-        elif code == _sg.CODE:
-            _sg.signals(t, y, p, ip, d, w, r)
-        elif code == _turbine.CODE:
-            _turbine.signals(t, y, p, ip, d, w, r)
-        elif code == _electric.CODE:
-            _electric.signals(t, y, p, ip, d, w, r)
-        elif code == _feed.CODE:
-            _feed.signals(t, y, p, ip, d, w, r)
-        elif code == _summary.CODE:
-            _summary.signals(t, y, p, ip, d, w, r)
-        elif code == _balance.CODE:
-            _balance.signals(t, y, p, ip, d, w, r)
-        elif code == _phrs.CODE:
-            _phrs.signals(t, y, p, ip, d, w, r)
-        elif code == _ha2.CODE:
-            _ha2.signals(t, y, p, ip, d, w, r)
-        elif code == _otsg.CODE:
-            _otsg.signals(t, y, p, ip, d, w, r)
-        elif code == _gpz.CODE:
-            _gpz.signals(t, y, p, ip, d, w, r)
-        elif code == _eccs.CODE:
-            _eccs.signals(t, y, p, ip, d, w, r)
-        elif code == _btrans.CODE:
-            _btrans.signals(t, y, p, ip, d, w, r)
+        _signals_one(t, y, p, ip, d, w, ip[base + 2 * s], ip[base + 2 * s + 1])
 
 
 @njit
 def _derivatives_phase(t, y, p, ip, d, w, dydt):
     base = ip[IP_SCHED]
     for s in range(ip[IP_NSCHED]):
-        code = ip[base + 2 * s]
-        r = ip[base + 2 * s + 1]
-        if code == _core.CODE:
-            _core.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _boundary.CODE:
-            _boundary.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _rods.CODE:
-            _rods.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _boron.CODE:
-            _boron.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _protection.CODE:
-            _protection.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _ctl.CODE:
-            _ctl.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _loop.CODE:
-            _loop.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _plenum.CODE:
-            _plenum.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _pump.CODE:
-            _pump.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _circuit.CODE:
-            _circuit.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _pzr.CODE:
-            _pzr.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _sg.CODE:
-            _sg.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _turbine.CODE:
-            _turbine.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _electric.CODE:
-            _electric.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _feed.CODE:
-            _feed.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _summary.CODE:
-            _summary.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _balance.CODE:
-            _balance.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _phrs.CODE:
-            _phrs.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _ha2.CODE:
-            _ha2.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _otsg.CODE:
-            _otsg.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _gpz.CODE:
-            _gpz.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _eccs.CODE:
-            _eccs.derivatives(t, y, p, ip, d, w, dydt, r)
-        elif code == _btrans.CODE:
-            _btrans.derivatives(t, y, p, ip, d, w, dydt, r)
+        _derivatives_one(t, y, p, ip, d, w, dydt, ip[base + 2 * s], ip[base + 2 * s + 1])
 
 
 @njit
@@ -329,6 +348,20 @@ def _open(t, y, p, ip, d, w, dydt):
     _early_phase(t, y, p, ip, d, w)
     _signals_phase(t, y, p, ip, d, w)
     _derivatives_phase(t, y, p, ip, d, w, dydt)
+
+
+@njit
+def open_entries(t, y, p, ip, d, w, dydt, entries):
+    """The phases before the closure for the schedule entries ``entries`` only (indices into
+    the schedule, in schedule order): what a Jacobian column group needs (:func:`jac`). The
+    other entries of ``w`` and ``dydt`` are left as they were."""
+    base = ip[IP_SCHED]
+    for s in entries:
+        _early_one(t, y, p, ip, d, w, ip[base + 2 * s], ip[base + 2 * s + 1])
+    for s in entries:
+        _signals_one(t, y, p, ip, d, w, ip[base + 2 * s], ip[base + 2 * s + 1])
+    for s in entries:
+        _derivatives_one(t, y, p, ip, d, w, dydt, ip[base + 2 * s], ip[base + 2 * s + 1])
 
 
 @njit
@@ -419,13 +452,22 @@ def jac(t, y, p, ip, d, J):
     w1 = np.empty(nw)
     f1 = np.empty(ny)
     hs = np.empty(ny)
+    subset = ip[IP_JAC_SUBSET] != 0
+    sptr = ip[IP_SUB_PTR]
+    sub = ip[IP_SUB]
     for c in range(ip[IP_NCOLOR]):
         for k in range(ip[cptr + c], ip[cptr + c + 1]):
             j = ip[ccols + k]
             h = 1e-7 * max(abs(y[j]), p[typ + j])
             yp[j] = y[j] + h
             hs[j] = yp[j] - y[j]  # the increment actually represented
-        _open(t, yp, p, ip, d, w1, f1)
+        if subset:
+            # only the components the group's columns reach, on the signals and rates at y
+            w1[:] = w0
+            f1[:] = f0
+            open_entries(t, yp, p, ip, d, w1, f1, ip[sub + ip[sptr + c] : sub + ip[sptr + c + 1]])
+        else:
+            _open(t, yp, p, ip, d, w1, f1)
         for k in range(ip[cptr + c], ip[cptr + c + 1]):
             j = ip[ccols + k]
             for q in range(ip[rptr + j], ip[rptr + j + 1]):

@@ -218,7 +218,7 @@ class GasPressurizer(Component):
         b.state("gas_temp", 1, "K", 1e-6, description="temperature of the nitrogen")
         b.param("data", self.data, description="volume, diameter, nR, gamma, tau, T_wall")
         b.count("nodes", len(self.nodes))
-        b.state_refs("node_h", [n[0] for n in self.nodes])
+        b.state_refs("node_h", [n[0] for n in self.nodes], before_closure=False)
         b.signal_refs("node_rho", [n[1] for n in self.nodes])
         b.signal_refs("node_drho", [n[2] for n in self.nodes])
         b.param("node_volume", [n[3] for n in self.nodes], "m3")

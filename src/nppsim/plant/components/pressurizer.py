@@ -671,7 +671,7 @@ class Pressurizer(Component):
         b.param("data", self.data, description="vessel, heaters, spray, valves")
         b.param("region", self.region, description="two-region model (PRM_* of the physics)")
         b.count("nodes", len(self.nodes))
-        b.state_refs("node_h", [n[0] for n in self.nodes])
+        b.state_refs("node_h", [n[0] for n in self.nodes], before_closure=False)
         b.state_refs("node_boron", [n[1] for n in self.nodes])
         b.param("node_volume", [n[2] for n in self.nodes], "m3")
         b.param("node_mass", [n[3] for n in self.nodes], "kg")
