@@ -28,7 +28,7 @@ components' declared dependencies:
 * **column groups** (Curtis, Powell & Reid 1974): columns that change disjoint rows of the rates
   *before the closure phase* share one evaluation of the first three phases, which runs only the
   schedule entries the group's columns can move (:func:`open_entries`; the network lists them
-  per group from the declared dependencies, ``ip[IP_SUB_PTR]``, ``ip[IP_SUB]``); every other
+  per group from the declared dependencies: the entry lists at ``ip[IP_LISTS]``); every other
   entry keeps its signals and rates at y (``ip[IP_JAC_SUBSET] = 0`` runs every entry instead,
   with the same numbers);
 * **the closure by the chain rule**: a closure is a cheap function of the node rates before it,
@@ -81,6 +81,8 @@ from nppsim.plant.header import (  # noqa: F401 (re-exported)
     IP_COLOR_PTR,
     IP_ISEN,
     IP_JAC_SUBSET,
+    IP_LIST_PTR,
+    IP_LISTS,
     IP_NCOLOR,
     IP_ND,
     IP_NG,
@@ -94,8 +96,6 @@ from nppsim.plant.header import (  # noqa: F401 (re-exported)
     IP_ROWS,
     IP_SAT,
     IP_SCHED,
-    IP_SUB,
-    IP_SUB_PTR,
     IP_WATER,
 )
 
@@ -145,27 +145,32 @@ KINDS = {
 
 
 @njit
-def _early_one(t, y, p, ip, d, w, code, r):
-    """The early phase of one schedule entry (kind ``code``, record ``r``)."""
-    if code == _pzr.CODE:
-        _pzr.early(t, y, p, ip, d, w, r)
-    elif code == _sg.CODE:
-        _sg.early(t, y, p, ip, d, w, r)
-    elif code == _turbine.CODE:
-        _turbine.early(t, y, p, ip, d, w, r)
-    elif code == _otsg.CODE:
-        _otsg.early(t, y, p, ip, d, w, r)
-    elif code == _gpz.CODE:
-        _gpz.early(t, y, p, ip, d, w, r)
-    elif code == _rods.CODE:
-        _rods.early(t, y, p, ip, d, w, r)
+def _entries(ip, k):
+    """Schedule-entry list ``k`` (a view of ``ip``): 0, every entry in order; ``1 + c``, the
+    entries column group ``c`` of the Jacobian runs."""
+    lst = ip[IP_LISTS]
+    ptr = ip[IP_LIST_PTR]
+    return ip[lst + ip[ptr + k] : lst + ip[ptr + k + 1]]
 
 
 @njit
-def _early_phase(t, y, p, ip, d, w):
+def _early_phase(t, y, p, ip, d, w, entries):
     base = ip[IP_SCHED]
-    for s in range(ip[IP_NSCHED]):
-        _early_one(t, y, p, ip, d, w, ip[base + 2 * s], ip[base + 2 * s + 1])
+    for s in entries:
+        code = ip[base + 2 * s]
+        r = ip[base + 2 * s + 1]
+        if code == _pzr.CODE:
+            _pzr.early(t, y, p, ip, d, w, r)
+        elif code == _sg.CODE:
+            _sg.early(t, y, p, ip, d, w, r)
+        elif code == _turbine.CODE:
+            _turbine.early(t, y, p, ip, d, w, r)
+        elif code == _otsg.CODE:
+            _otsg.early(t, y, p, ip, d, w, r)
+        elif code == _gpz.CODE:
+            _gpz.early(t, y, p, ip, d, w, r)
+        elif code == _rods.CODE:
+            _rods.early(t, y, p, ip, d, w, r)
 
 
 @njit
@@ -198,119 +203,111 @@ def _single_pzr(ip):
 
 
 @njit
-def _signals_one(t, y, p, ip, d, w, code, r):
-    """The signals phase of one schedule entry (kind ``code``, record ``r``)."""
-    if code == _core.CODE:
-        _core.signals(t, y, p, ip, d, w, r)
-    elif code == _boundary.CODE:
-        _boundary.signals(t, y, p, ip, d, w, r)
-    elif code == _rods.CODE:
-        _rods.signals(t, y, p, ip, d, w, r)
-    elif code == _boron.CODE:
-        _boron.signals(t, y, p, ip, d, w, r)
-    elif code == _protection.CODE:
-        _protection.signals(t, y, p, ip, d, w, r)
-    elif code == _ctl.CODE:
-        _ctl.signals(t, y, p, ip, d, w, r)
-    elif code == _loop.CODE:
-        _loop.signals(t, y, p, ip, d, w, r)
-    elif code == _plenum.CODE:
-        _plenum.signals(t, y, p, ip, d, w, r)
-    elif code == _pump.CODE:
-        _pump.signals(t, y, p, ip, d, w, r)
-    elif code == _circuit.CODE:
-        _circuit.signals(t, y, p, ip, d, w, r)
-    elif code == _pzr.CODE:
-        _pzr.signals(t, y, p, ip, d, w, r)
-    elif code == _sg.CODE:
-        _sg.signals(t, y, p, ip, d, w, r)
-    elif code == _turbine.CODE:
-        _turbine.signals(t, y, p, ip, d, w, r)
-    elif code == _electric.CODE:
-        _electric.signals(t, y, p, ip, d, w, r)
-    elif code == _feed.CODE:
-        _feed.signals(t, y, p, ip, d, w, r)
-    elif code == _summary.CODE:
-        _summary.signals(t, y, p, ip, d, w, r)
-    elif code == _balance.CODE:
-        _balance.signals(t, y, p, ip, d, w, r)
-    elif code == _phrs.CODE:
-        _phrs.signals(t, y, p, ip, d, w, r)
-    elif code == _ha2.CODE:
-        _ha2.signals(t, y, p, ip, d, w, r)
-    elif code == _otsg.CODE:
-        _otsg.signals(t, y, p, ip, d, w, r)
-    elif code == _gpz.CODE:
-        _gpz.signals(t, y, p, ip, d, w, r)
-    elif code == _eccs.CODE:
-        _eccs.signals(t, y, p, ip, d, w, r)
-    elif code == _btrans.CODE:
-        _btrans.signals(t, y, p, ip, d, w, r)
-
-
-@njit
-def _derivatives_one(t, y, p, ip, d, w, dydt, code, r):
-    """The derivatives phase of one schedule entry (kind ``code``, record ``r``)."""
-    if code == _core.CODE:
-        _core.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _boundary.CODE:
-        _boundary.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _rods.CODE:
-        _rods.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _boron.CODE:
-        _boron.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _protection.CODE:
-        _protection.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _ctl.CODE:
-        _ctl.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _loop.CODE:
-        _loop.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _plenum.CODE:
-        _plenum.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _pump.CODE:
-        _pump.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _circuit.CODE:
-        _circuit.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _pzr.CODE:
-        _pzr.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _sg.CODE:
-        _sg.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _turbine.CODE:
-        _turbine.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _electric.CODE:
-        _electric.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _feed.CODE:
-        _feed.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _summary.CODE:
-        _summary.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _balance.CODE:
-        _balance.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _phrs.CODE:
-        _phrs.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _ha2.CODE:
-        _ha2.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _otsg.CODE:
-        _otsg.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _gpz.CODE:
-        _gpz.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _eccs.CODE:
-        _eccs.derivatives(t, y, p, ip, d, w, dydt, r)
-    elif code == _btrans.CODE:
-        _btrans.derivatives(t, y, p, ip, d, w, dydt, r)
-
-
-@njit
-def _signals_phase(t, y, p, ip, d, w):
+def _signals_phase(t, y, p, ip, d, w, entries):
     base = ip[IP_SCHED]
-    for s in range(ip[IP_NSCHED]):
-        _signals_one(t, y, p, ip, d, w, ip[base + 2 * s], ip[base + 2 * s + 1])
+    for s in entries:
+        code = ip[base + 2 * s]
+        r = ip[base + 2 * s + 1]
+        if code == _core.CODE:
+            _core.signals(t, y, p, ip, d, w, r)
+        elif code == _boundary.CODE:
+            _boundary.signals(t, y, p, ip, d, w, r)
+        elif code == _rods.CODE:
+            _rods.signals(t, y, p, ip, d, w, r)
+        elif code == _boron.CODE:
+            _boron.signals(t, y, p, ip, d, w, r)
+        elif code == _protection.CODE:
+            _protection.signals(t, y, p, ip, d, w, r)
+        elif code == _ctl.CODE:
+            _ctl.signals(t, y, p, ip, d, w, r)
+        elif code == _loop.CODE:
+            _loop.signals(t, y, p, ip, d, w, r)
+        elif code == _plenum.CODE:
+            _plenum.signals(t, y, p, ip, d, w, r)
+        elif code == _pump.CODE:
+            _pump.signals(t, y, p, ip, d, w, r)
+        elif code == _circuit.CODE:
+            _circuit.signals(t, y, p, ip, d, w, r)
+        elif code == _pzr.CODE:
+            _pzr.signals(t, y, p, ip, d, w, r)
+        elif code == _sg.CODE:
+            _sg.signals(t, y, p, ip, d, w, r)
+        elif code == _turbine.CODE:
+            _turbine.signals(t, y, p, ip, d, w, r)
+        elif code == _electric.CODE:
+            _electric.signals(t, y, p, ip, d, w, r)
+        elif code == _feed.CODE:
+            _feed.signals(t, y, p, ip, d, w, r)
+        elif code == _summary.CODE:
+            _summary.signals(t, y, p, ip, d, w, r)
+        elif code == _balance.CODE:
+            _balance.signals(t, y, p, ip, d, w, r)
+        elif code == _phrs.CODE:
+            _phrs.signals(t, y, p, ip, d, w, r)
+        elif code == _ha2.CODE:
+            _ha2.signals(t, y, p, ip, d, w, r)
+        elif code == _otsg.CODE:
+            _otsg.signals(t, y, p, ip, d, w, r)
+        elif code == _gpz.CODE:
+            _gpz.signals(t, y, p, ip, d, w, r)
+        elif code == _eccs.CODE:
+            _eccs.signals(t, y, p, ip, d, w, r)
+        elif code == _btrans.CODE:
+            _btrans.signals(t, y, p, ip, d, w, r)
 
 
 @njit
-def _derivatives_phase(t, y, p, ip, d, w, dydt):
+def _derivatives_phase(t, y, p, ip, d, w, dydt, entries):
     base = ip[IP_SCHED]
-    for s in range(ip[IP_NSCHED]):
-        _derivatives_one(t, y, p, ip, d, w, dydt, ip[base + 2 * s], ip[base + 2 * s + 1])
+    for s in entries:
+        code = ip[base + 2 * s]
+        r = ip[base + 2 * s + 1]
+        if code == _core.CODE:
+            _core.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _boundary.CODE:
+            _boundary.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _rods.CODE:
+            _rods.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _boron.CODE:
+            _boron.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _protection.CODE:
+            _protection.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _ctl.CODE:
+            _ctl.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _loop.CODE:
+            _loop.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _plenum.CODE:
+            _plenum.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _pump.CODE:
+            _pump.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _circuit.CODE:
+            _circuit.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _pzr.CODE:
+            _pzr.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _sg.CODE:
+            _sg.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _turbine.CODE:
+            _turbine.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _electric.CODE:
+            _electric.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _feed.CODE:
+            _feed.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _summary.CODE:
+            _summary.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _balance.CODE:
+            _balance.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _phrs.CODE:
+            _phrs.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _ha2.CODE:
+            _ha2.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _otsg.CODE:
+            _otsg.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _gpz.CODE:
+            _gpz.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _eccs.CODE:
+            _eccs.derivatives(t, y, p, ip, d, w, dydt, r)
+        elif code == _btrans.CODE:
+            _btrans.derivatives(t, y, p, ip, d, w, dydt, r)
 
 
 @njit
@@ -345,23 +342,18 @@ def _outputs_phase(t, y, p, ip, d, w):
 def _open(t, y, p, ip, d, w, dydt):
     """The phases before the closure: signals into ``w``, rates into ``dydt`` (the rows a
     closure sets are left unwritten)."""
-    _early_phase(t, y, p, ip, d, w)
-    _signals_phase(t, y, p, ip, d, w)
-    _derivatives_phase(t, y, p, ip, d, w, dydt)
+    open_entries(t, y, p, ip, d, w, dydt, _entries(ip, 0))
 
 
 @njit
 def open_entries(t, y, p, ip, d, w, dydt, entries):
     """The phases before the closure for the schedule entries ``entries`` only (indices into
-    the schedule, in schedule order): what a Jacobian column group needs (:func:`jac`). The
-    other entries of ``w`` and ``dydt`` are left as they were."""
-    base = ip[IP_SCHED]
-    for s in entries:
-        _early_one(t, y, p, ip, d, w, ip[base + 2 * s], ip[base + 2 * s + 1])
-    for s in entries:
-        _signals_one(t, y, p, ip, d, w, ip[base + 2 * s], ip[base + 2 * s + 1])
-    for s in entries:
-        _derivatives_one(t, y, p, ip, d, w, dydt, ip[base + 2 * s], ip[base + 2 * s + 1])
+    the schedule, in schedule order): every entry for the right-hand side, a column group's
+    for the Jacobian (:func:`jac`). The other entries of ``w`` and ``dydt`` are left as they
+    were."""
+    _early_phase(t, y, p, ip, d, w, entries)
+    _signals_phase(t, y, p, ip, d, w, entries)
+    _derivatives_phase(t, y, p, ip, d, w, dydt, entries)
 
 
 @njit
@@ -398,8 +390,9 @@ def roots(t, y, p, ip, d, g):
         dydt = np.empty(ip[IP_NY])
         evaluate(t, y, p, ip, d, w, dydt)
     else:
-        _early_phase(t, y, p, ip, d, w)
-        _signals_phase(t, y, p, ip, d, w)
+        every = _entries(ip, 0)
+        _early_phase(t, y, p, ip, d, w, every)
+        _signals_phase(t, y, p, ip, d, w, every)
     g[:] = -1.0
     _roots_phase(t, y, p, ip, d, w, g)
 
@@ -453,8 +446,6 @@ def jac(t, y, p, ip, d, J):
     f1 = np.empty(ny)
     hs = np.empty(ny)
     subset = ip[IP_JAC_SUBSET] != 0
-    sptr = ip[IP_SUB_PTR]
-    sub = ip[IP_SUB]
     for c in range(ip[IP_NCOLOR]):
         for k in range(ip[cptr + c], ip[cptr + c + 1]):
             j = ip[ccols + k]
@@ -465,7 +456,7 @@ def jac(t, y, p, ip, d, J):
             # only the components the group's columns reach, on the signals and rates at y
             w1[:] = w0
             f1[:] = f0
-            open_entries(t, yp, p, ip, d, w1, f1, ip[sub + ip[sptr + c] : sub + ip[sptr + c + 1]])
+            open_entries(t, yp, p, ip, d, w1, f1, _entries(ip, 1 + c))
         else:
             _open(t, yp, p, ip, d, w1, f1)
         for k in range(ip[cptr + c], ip[cptr + c + 1]):

@@ -251,15 +251,17 @@ class Network:
         ip[kernel.IP_COLOR_COLS] = len(ip)
         for gr in groups:
             ip.extend(gr)
-        # the schedule entries each group runs (kernel.open_entries)
+        # schedule-entry lists (kernel.open_entries): every entry (the right-hand side), then
+        # the entries each column group runs
         ip[kernel.IP_JAC_SUBSET] = 1
-        ip[kernel.IP_SUB_PTR] = len(ip)
+        lists = [list(range(len(self.components))), *js["subsets"]]
+        ip[kernel.IP_LIST_PTR] = len(ip)
         ptr = [0]
-        for sub in js["subsets"]:
+        for sub in lists:
             ptr.append(ptr[-1] + len(sub))
         ip.extend(ptr)
-        ip[kernel.IP_SUB] = len(ip)
-        for sub in js["subsets"]:
+        ip[kernel.IP_LISTS] = len(ip)
+        for sub in lists:
             ip.extend(sub)
         ip[kernel.IP_ROW_PTR] = len(ip)
         rptr = [0]
