@@ -486,3 +486,24 @@ def test_bad_input_is_refused() -> None:
     assert r.status == Status.BAD_INPUT
     with pytest.raises(ValueError, match="n = 1"):
         BDF(P.decay_rhs, P.decay_jac, p=[1.0, 1.0], y0=[1.0, 1.0]).set_state(s.get_state())
+
+
+def test_jacobian_pattern_only_grows() -> None:
+    """A new Jacobian outside the stored pattern is stored on the union of both (the old
+    positions as explicit zeros), so that the next Jacobians fit it."""
+    from nppsim.engine._linalg import dense_to_csr
+    from nppsim.engine.bdf import _csr_union
+
+    n = 3
+    ptr = np.zeros(n + 1, np.int64)
+    idx = np.zeros(n * n, np.int64)
+    val = np.zeros(n * n)
+    old = np.array([[1.0, 5.0, 0.0], [0.0, 2.0, 0.0], [7.0, 0.0, 3.0]])
+    nnz_old = dense_to_csr(old, ptr, idx, val)
+    new = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 4.0], [0.0, 0.0, 0.0]])
+    nnz = _csr_union(new, ptr, idx, val, n, nnz_old)
+    got = {(i, int(idx[q])): float(val[q]) for i in range(n) for q in range(ptr[i], ptr[i + 1])}
+    assert nnz == 6
+    assert got == {
+        (0, 0): 1.0, (0, 1): 0.0, (1, 1): 0.0, (1, 2): 4.0, (2, 0): 0.0, (2, 2): 0.0,
+    }  # fmt: skip

@@ -117,3 +117,28 @@ def test_refactor_rejects_pivots_that_break_the_threshold() -> None:
     np.testing.assert_allclose(
         lu.solve(np.array([1.0, 2.0])), np.linalg.solve([[2.0, 1.0], [0.1, 1.0]], [1.0, 2.0])
     )
+
+
+def test_explicit_zero_keeps_its_fill_for_a_refactorization() -> None:
+    # M[1, 0] is an explicit zero of the pattern: eliminating column 0 with its zero multiplier
+    # must still put the fill-in (1, 2) into the factors' pattern, or a refactorization of a
+    # matrix non-zero there would drop it and solve the wrong system
+    m1 = np.array([[4.0, 0.0, 1.0], [0.0, 4.0, 0.0], [1.0, 0.0, 4.0]])
+    m2 = np.array([[4.0, 0.0, 1.0], [2.0, 4.0, 0.0], [1.0, 0.0, 4.0]])
+    pattern = m2 != 0.0
+    lu = SparseLU(m1, "natural", pattern=pattern)
+    assert lu.info == 0 and lu.reusable
+    b = np.array([1.0, -2.0, 3.0])
+    np.testing.assert_allclose(lu.solve(b), np.linalg.solve(m1, b), rtol=1e-14)
+    assert lu.refactor(m2) == 0
+    np.testing.assert_allclose(lu.solve(b), np.linalg.solve(m2, b), rtol=1e-14)
+
+
+def test_refactor_keeps_pivots_within_the_looser_check() -> None:
+    # a multiplier of 20 (scaled) passes the refactorization's check (u = 0.01) although a
+    # fresh factorization (u = 0.1) would exchange the rows; the solution is still right
+    lu = SparseLU(np.array([[1.0, 1.0], [0.05, 1.0]]))
+    m = np.array([[0.05, 1.0], [1.0, 1.0]])
+    assert lu.refactor(m) == 0
+    b = np.array([1.0, 2.0])
+    np.testing.assert_allclose(lu.solve(b), np.linalg.solve(m, b), rtol=1e-12)

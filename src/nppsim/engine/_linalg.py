@@ -20,7 +20,9 @@ structure:
   row in Pa would win every pivot test);
 * a static Markowitz ordering of rows and columns (:func:`markowitz_order`) eliminates first the
   rows and columns with few entries, such as a diagonal decay-heat block;
-* zero multipliers and rows without an entry in the pivot column are skipped;
+* rows without an entry in the pivot column are skipped; a zero multiplier (an explicit zero
+  of the pattern) is eliminated structurally, so the factors' pattern holds for every matrix
+  of the same pattern and a numeric refactorization may reuse it;
 * the factors are stored in CSR form (``L`` unit lower, ``U`` upper with reciprocal diagonal), so
   a triangular solve costs the number of non-zeros of the factors, not ``n^2``.
 
@@ -52,6 +54,14 @@ _u = numba.uint64
 
 #: Threshold pivoting parameter ``u``: the diagonal pivot is kept while ``|a_kk| >= u max|a_ik|``.
 PIVOT_THRESHOLD = 0.1
+
+#: The a-posteriori check of a numeric refactorization on old pivots: its multipliers may reach
+#: ``1 / REFACTOR_THRESHOLD`` (scaled) before the matrix is factored again with pivoting. Looser
+#: than the choice (Duff, Erisman & Reid 2017, §10.6: a refactorization keeps its pivots while
+#: the growth stays moderate; KLU's refactorization keeps them unchecked): the factors serve
+#: only the simplified Newton iteration, whose residual is evaluated exactly, so a less
+#: accurate factorization costs at most an iteration, never accuracy.
+REFACTOR_THRESHOLD = 0.01
 
 
 @njit
@@ -182,9 +192,10 @@ def sparse_lu_factor(
 
     Returns
     -------
-    (int, int)
+    (int, int, int)
         ``info`` (0 on success, ``k + 1`` if step ``k`` finds no finite non-zero pivot: the
-        matrix is singular or not finite) and the number of stored off-diagonal factor entries.
+        matrix is singular or not finite), the number of stored off-diagonal factor entries, and
+        ``reusable`` (1: the factors' pattern holds every fill-in of the pattern of ``M``).
     """
     for k in range(n):
         rowcnt[k] = 0
@@ -257,13 +268,10 @@ def sparse_lu_factor(
             ui = _u(i)
             if pivoted[ui] != 0:
                 continue
-            v = a[ui, jc]
-            if v == 0.0:
-                # Zero multiplier: nothing to eliminate. The fill it would have made is then
-                # missing from the pattern, which may not hold for other values of M.
-                reusable = 0
-                continue
-            lik = v / piv
+            # A zero multiplier (an explicit zero of M's pattern) is eliminated like any other:
+            # it changes no value, but its fill-in enters the pattern, which then holds for
+            # every M with this pattern (a refactorization may reuse it).
+            lik = a[ui, jc] / piv
             a[ui, jc] = lik
             for u in range(nu):
                 j = ucols[u]
@@ -361,7 +369,7 @@ def sparse_lu_refactor(
         r = rperm[k]
         for q in range(mptr[r], mptr[r + 1]):
             w[_u(colstep[_u(midx[q])])] += mval[q]
-        bound = PIVOT_THRESHOLD * rscale[r]
+        bound = REFACTOR_THRESHOLD * rscale[r]
         for q in range(luptr[k], lusplit[k]):
             j = _u(luidx[q])
             lkj = w[j] * dinv[j]
@@ -424,6 +432,9 @@ class SparseLU:
         Matrix to factor (dense; it is compressed to CSR first).
     ordering : {"markowitz", "natural"}
         Elimination order: static Markowitz (default) or the given order of rows and columns.
+    pattern : array_like of bool (n, n), optional
+        Positions stored even where ``m`` is zero (explicit zeros of the pattern, as the
+        integrator keeps them): :meth:`refactor` then accepts matrices non-zero there.
 
     Attributes
     ----------
@@ -431,15 +442,17 @@ class SparseLU:
         0 on success, ``k + 1`` if the matrix is singular at pivot step ``k`` (-1 after a
         refactorization whose old pivots failed the threshold test).
     reusable : bool
-        The pattern holds every possible fill-in (no multiplier was skipped as exactly zero), so
-        :meth:`refactor` may be used.
+        The pattern holds every possible fill-in, so :meth:`refactor` may be used (always true
+        since zero multipliers are eliminated structurally; kept for callers).
     nnz_factors : int
         Off-diagonal non-zeros of ``L`` and ``U``.
     order : ndarray
         Elimination order.
     """
 
-    def __init__(self, m: np.ndarray, ordering: str = "markowitz") -> None:
+    def __init__(
+        self, m: np.ndarray, ordering: str = "markowitz", pattern: np.ndarray | None = None
+    ) -> None:
         m = np.ascontiguousarray(m, dtype=np.float64)
         if m.ndim != 2 or m.shape[0] != m.shape[1]:
             raise ValueError("SparseLU needs a square matrix")
@@ -448,7 +461,15 @@ class SparseLU:
         mptr = np.zeros(n + 1, np.int64)
         midx = np.zeros(n * n, np.int64)
         mval = np.zeros(n * n)
-        dense_to_csr(m, mptr, midx, mval)
+        if pattern is None:
+            dense_to_csr(m, mptr, midx, mval)
+        else:
+            # the non-zeros, the diagonal and the positions of ``pattern`` (explicit zeros)
+            keep = (m != 0.0) | np.asarray(pattern, dtype=bool) | np.eye(n, dtype=bool)
+            rows, cols = np.nonzero(keep)
+            mptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
+            midx[: rows.size] = cols
+            mval[: rows.size] = m[rows, cols]
         self.order = np.arange(n, dtype=np.int64)
         if ordering == "markowitz":
             markowitz_order(n, mptr, midx, self.order, np.zeros(n, np.int64))

@@ -533,6 +533,32 @@ def _csr_refill(a, ptr, idx, val, n):  # pragma: no cover - compiled
 
 
 @njit
+def _csr_union(a, ptr, idx, val, n, nnz_old):  # pragma: no cover - compiled
+    """Compress the dense matrix ``a`` to CSR on the union of its non-zeros, the diagonal and
+    the current pattern ``ptr``, ``idx`` (``nnz_old`` entries), in place; returns the new
+    number of entries. Positions of the old pattern where ``a`` is zero are kept as explicit
+    zeros (see :func:`~nppsim.engine._linalg.dense_to_csr` for the format)."""
+    optr = ptr[: n + 1].copy()
+    oidx = idx[:nnz_old].copy()
+    nnz = 0
+    for i in range(n):
+        q = optr[i]
+        end = optr[i + 1]
+        ptr[i] = nnz
+        for j in range(n):
+            v = a[i, j]
+            old = q < end and oidx[q] == j
+            if old:
+                q += 1
+            if v != 0.0 or old or i == j:
+                idx[nnz] = j
+                val[nnz] = v
+                nnz += 1
+    ptr[n] = nnz
+    return nnz
+
+
+@njit
 def _all_finite(x, n):  # pragma: no cover - compiled
     for i in range(n):
         if not np.isfinite(x[i]):
@@ -855,7 +881,13 @@ def _take_step(
             if ist[I_LU_PATTERN] == 1 and _csr_refill(Jd, jptr, jidx, jval, n):
                 nnz = ist[I_JNNZ]
             else:
-                nnz = dense_to_csr(Jd, jptr, jidx, jval)
+                if ist[I_JNNZ] > 0:
+                    # The pattern only grows: an entry that was non-zero once (a valve that
+                    # moves again, a controller off its limit) keeps its place as an explicit
+                    # zero, so that later Jacobians fit it and refactor numerically.
+                    nnz = _csr_union(Jd, jptr, jidx, jval, n, ist[I_JNNZ])
+                else:
+                    nnz = dense_to_csr(Jd, jptr, jidx, jval)
                 for q in range(nnz, ist[I_JNNZ]):  # no stale tail: the state stays canonical
                     jidx[q] = 0
                     jval[q] = 0.0

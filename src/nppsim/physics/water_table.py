@@ -605,11 +605,12 @@ def ph_state_nodes(
     wt: int,
     wr: int,
     wd: int,
+    wp: int,
 ) -> int:
     """:func:`ph_state` of ``n`` enthalpies ``y[ys:ys + n]`` at one pressure ``p``, the pressure
-    half computed once: T, rho and (d rho/d h)_p into ``w[wt + j]``, ``w[wr + j]``,
-    ``w[wd + j]`` (the same numbers as one look-up each). Returns the first status that is not
-    :data:`LIQUID` (0 if none)."""
+    half computed once: T, rho, (d rho/d h)_p and (d rho/d p)_h into ``w[wt + j]``,
+    ``w[wr + j]``, ``w[wd + j]``, ``w[wp + j]`` (the same numbers as one look-up each). Returns
+    the first status that is not :data:`LIQUID` (0 if none)."""
     cell = _p_cell(tab, off, p)
     first = LIQUID
     for j in range(n):
@@ -617,6 +618,7 @@ def ph_state_nodes(
         w[wt + j] = r[0]
         w[wr + j] = r[1]
         w[wd + j] = r[2]
+        w[wp + j] = r[3]
         if r[7] != LIQUID and first == LIQUID:
             first = r[7]
     return first

@@ -861,6 +861,9 @@ class PrimaryNode:
     volume: float
     mass: float = 0.0
     boron_mass: float = 0.0
+    #: the node's density, (d rho/d h)_p and (d rho/d p)_h signals, computed by its component at
+    #: ``pressurizer.pressure`` (read by the surge closure)
+    props: tuple[str, str, str] = ("", "", "")
 
 
 def electric_supply(ps: Any) -> Any:
@@ -906,14 +909,34 @@ def primary_nodes(design: CoreDesign, data: PlantData, core: Core) -> tuple[list
         loop = f"loop{i + 1}"
         for j, lab in enumerate(labels):
             name = f"{loop}.{lab}"
-            nodes.append(PrimaryNode(name, f"{loop}.h[{lab}]", conc(name), float(data.v_loop[j])))
+            nodes.append(
+                PrimaryNode(
+                    name,
+                    f"{loop}.h[{lab}]",
+                    conc(name),
+                    float(data.v_loop[j]),
+                    props=(
+                        f"{loop}.node_rho[{j}]",
+                        f"{loop}.node_drho[{j}]",
+                        f"{loop}.node_drho_dp[{j}]",
+                    ),
+                )
+            )
             t_nodes.append((name, f"{loop}.node_rho[{j}]", float(data.v_loop[j])))
             before = conc("upper_plenum") if j == 0 else conc(f"{loop}.{labels[j - 1]}")
             after = conc("lower_plenum") if j == ns + 1 else conc(f"{loop}.{labels[j + 1]}")
             flow = f"circuit.flow[{i}]"
             streams.append([(flow, 1.0, before), (flow, -1.0, after)])
     bypass = design.core.bypass_fraction.si
-    nodes.append(PrimaryNode("upper_plenum", "upper_plenum.h", conc("upper_plenum"), data.v_upper))
+    nodes.append(
+        PrimaryNode(
+            "upper_plenum",
+            "upper_plenum.h",
+            conc("upper_plenum"),
+            data.v_upper,
+            props=("upper_plenum.rho", "upper_plenum.drho", "upper_plenum.drho_dp"),
+        )
+    )
     t_nodes.append(("upper_plenum", "upper_plenum.rho", data.v_upper))
     streams.append(
         [
@@ -922,7 +945,15 @@ def primary_nodes(design: CoreDesign, data: PlantData, core: Core) -> tuple[list
         ]
         + [(f"circuit.flow[{i}]", -1.0, conc(f"loop{i + 1}.hot")) for i in range(nl)]
     )
-    nodes.append(PrimaryNode("lower_plenum", "lower_plenum.h", conc("lower_plenum"), data.v_lower))
+    nodes.append(
+        PrimaryNode(
+            "lower_plenum",
+            "lower_plenum.h",
+            conc("lower_plenum"),
+            data.v_lower,
+            props=("lower_plenum.rho", "lower_plenum.drho", "lower_plenum.drho_dp"),
+        )
+    )
     t_nodes.append(("lower_plenum", "lower_plenum.rho", data.v_lower))
     streams.append([(f"circuit.flow[{i}]", 1.0, conc(f"loop{i + 1}.cold")) for i in range(nl)])
     v_core = float(core.sc[_core_mod.S_V_NODE])
@@ -936,6 +967,11 @@ def primary_nodes(design: CoreDesign, data: PlantData, core: Core) -> tuple[list
                 v_core,
                 m_core,
                 m_core * core.n_nodes,
+                props=(
+                    f"{core.name}.node_rho[{j}]",
+                    f"{core.name}.node_drho[{j}]",
+                    f"{core.name}.node_drho_dp[{j}]",
+                ),
             )
         )
     # the circulating water the feed and bleed acts on, at the nominal average temperature
@@ -1113,7 +1149,7 @@ def pressurizer(
         region=reg,
         pressure_setpoint=pc.pressure_setpoint.si,
         letdown=pc.letdown_flow.si,
-        nodes=[(n.h, n.boron, n.volume, n.mass, n.boron_mass) for n in nodes],
+        nodes=[(n.h, n.boron, n.volume, n.mass, n.boron_mass, *n.props) for n in nodes],
         makeup_node=idx[f"loop{mk}.cold"],
         spray_node=idx[f"loop{sp}.cold"],
         surge_node=idx[f"loop{su}.hot"],

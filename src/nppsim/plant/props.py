@@ -29,11 +29,19 @@ def node(p, ip, press, h):
 
 
 @njit
-def nodes(p, ip, press, y, ys, n, w, wt, wr, wd):
+def nodes(p, ip, press, y, ys, n, w, wt, wr, wd, wp):
     """:func:`node` of the ``n`` enthalpies ``y[ys:ys + n]`` at one pressure (the pressure half
-    of the look-up computed once): T, rho, (d rho/d h)_p into ``w[wt + j]``, ``w[wr + j]``,
-    ``w[wd + j]``; returns the first table status that is not 0 (liquid), else 0."""
-    return ph_state_nodes(p, ip[IP_WATER], press, y, ys, n, w, wt, wr, wd)
+    of the look-up computed once): T, rho, (d rho/d h)_p, (d rho/d p)_h into ``w[wt + j]``,
+    ``w[wr + j]``, ``w[wd + j]``, ``w[wp + j]``; returns the first table status that is not 0
+    (liquid), else 0."""
+    return ph_state_nodes(p, ip[IP_WATER], press, y, ys, n, w, wt, wr, wd, wp)
+
+
+@njit
+def node_full(p, ip, press, h):
+    """T [K], rho [kg/m3], (d rho/d h)_p, (d rho/d p)_h and the table status of water at
+    (press, h)."""
+    return ph_state(p, ip[IP_WATER], press, h)
 
 
 @njit

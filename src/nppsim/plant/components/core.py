@@ -138,6 +138,7 @@ class F(IntEnum):
     I_COMPENSATING = 73
     P_COMPENSATION = 74
     IN_ROD_AUTO = 75
+    W_NODE_DRHO_DP = 76
 
 
 # scalar parameters, by position in the P_SCALARS block
@@ -273,12 +274,13 @@ def signals(t, y, p, ip, d, w, r):
     wt = ip[r + F.W_NODE_TEMP]
     wr = ip[r + F.W_NODE_RHO]
     wd = ip[r + F.W_NODE_DRHO]
+    wp = ip[r + F.W_NODE_DRHO_DP]
     yh = ip[r + F.Y_H]
     weight = ip[r + F.P_WEIGHT]
     tmod = 0.0
     rmod = 0.0
     tcool_avg = 0.0
-    props.nodes(p, ip, press, y, yh, nn, w, wt, wr, wd)
+    props.nodes(p, ip, press, y, yh, nn, w, wt, wr, wd, wp)
     for j in range(nn):
         tj = w[wt + j]
         rj = w[wr + j]
@@ -1066,6 +1068,7 @@ class Core(Component):
         b.signal("node_temp", "K", nn, depends=("h", "port:pressure"))
         b.signal("node_rho", "kg/m3", nn, depends=("h", "port:pressure"))
         b.signal("node_drho", "kg2/(m3 J)", nn, depends=("h", "port:pressure"))
+        b.signal("node_drho_dp", "kg/(m3 Pa)", nn, depends=("h", "port:pressure"))
         b.signal(
             "node_heat",
             "W",

@@ -51,6 +51,7 @@ class F(IntEnum):
     W_RHO_HOT = 17
     W_RHO_COLD = 18
     W_STATUS = 19
+    W_NODE_DRHO_DP = 20
 
 
 @njit
@@ -62,7 +63,8 @@ def signals(t, y, p, ip, d, w, r):
     wt = ip[r + F.W_NODE_TEMP]
     wr = ip[r + F.W_NODE_RHO]
     wd = ip[r + F.W_NODE_DRHO]
-    worst = props.nodes(p, ip, press, y, yh, nn, w, wt, wr, wd)
+    wp = ip[r + F.W_NODE_DRHO_DP]
+    worst = props.nodes(p, ip, press, y, yh, nn, w, wt, wr, wd, wp)
     w[ip[r + F.W_STATUS]] = worst
     w[ip[r + F.W_H_HOT]] = y[yh]
     w[ip[r + F.W_H_COLD]] = y[yh + nn - 1]
@@ -163,6 +165,7 @@ class Loop(Component):
         b.signal("node_temp", "K", nn, depends=("h", "port:pressure"))
         b.signal("node_rho", "kg/m3", nn, depends=("h", "port:pressure"))
         b.signal("node_drho", "kg2/(m3 J)", nn, depends=("h", "port:pressure"))
+        b.signal("node_drho_dp", "kg/(m3 Pa)", nn, depends=("h", "port:pressure"))
         # the hot leg is the first node, the cold leg the last (element-wise for the Jacobian)
         hot, cold = "h[0]", "h[-1]"
         b.signal("h_hot", "J/kg", depends=(hot,))

@@ -36,17 +36,19 @@ class F(IntEnum):
     W_RHO = 10
     W_DRHO = 11
     W_STATUS = 12
+    W_DRHO_DP = 13
 
 
 @njit
 def signals(t, y, p, ip, d, w, r):
     """Temperature, density and density slope of the plenum water."""
     h = y[ip[r + F.Y_H]]
-    tt, rho, drho, st = props.node(p, ip, w[ip[r + F.IN_PRESSURE]], h)
+    tt, rho, drho, drho_dp, st = props.node_full(p, ip, w[ip[r + F.IN_PRESSURE]], h)
     w[ip[r + F.W_H]] = h
     w[ip[r + F.W_TEMP]] = tt
     w[ip[r + F.W_RHO]] = rho
     w[ip[r + F.W_DRHO]] = drho
+    w[ip[r + F.W_DRHO_DP]] = drho_dp
     w[ip[r + F.W_STATUS]] = st
 
 
@@ -108,5 +110,6 @@ class Plenum(Component):
         b.signal("temp", "K", depends=("h", "port:pressure"))
         b.signal("rho", "kg/m3", depends=("h", "port:pressure"))
         b.signal("drho", "kg2/(m3 J)", depends=("h", "port:pressure"))
+        b.signal("drho_dp", "kg/(m3 Pa)", depends=("h", "port:pressure"))
         b.signal("status", "1", depends=())
         b.depends("h", ("h", "port:pressure", "refs:flows", "refs:enthalpies"))

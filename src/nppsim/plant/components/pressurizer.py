@@ -148,6 +148,9 @@ class F(IntEnum):
     W_RATES = 66
     W_TRANSFER = 67
     G_VALVES = 68
+    I_NODE_RHO = 69
+    I_NODE_DRHO = 70
+    I_NODE_DRHO_DP = 71
 
 
 # general data, by position in the P_DATA block
@@ -423,10 +426,34 @@ def node_props_moved(t, y, p, ip, d, w, r, nodes, j):
 
 
 @njit
+def node_props_from_signals(t, y, p, ip, d, w, r, nodes):
+    """:func:`node_props` from the density and its slopes that the nodes' components computed
+    in their signals (loops, plenums, core channel: one look-up each at the same pressure,
+    ``pressurizer.pressure``, and the same enthalpy), so the closure repeats none of them:
+    the same numbers."""
+    nn = ip[r + F.N_NODES]
+    pv = ip[r + F.P_NODE_VOLUME]
+    pm = ip[r + F.P_NODE_MASS]
+    pb = ip[r + F.P_NODE_BORON_MASS]
+    ir = ip[r + F.I_NODE_RHO]
+    idh = ip[r + F.I_NODE_DRHO]
+    idp = ip[r + F.I_NODE_DRHO_DP]
+    for j in range(nn):
+        rho = w[ip[ir + j]]
+        drh = w[ip[idh + j]]
+        drp = w[ip[idp + j]]
+        mass = p[pm + j] if p[pm + j] > 0.0 else rho * p[pv + j]
+        nodes[0, j] = mass
+        nodes[1, j] = p[pv + j] * drh
+        nodes[2, j] = p[pv + j] * (drh * p[pv + j] / mass + drp)
+        nodes[3, j] = rho * p[pv + j] if p[pb + j] > 0.0 else 0.0
+
+
+@njit
 def closure(t, y, p, ip, d, w, dydt, r):
     """The surge: correct every primary node's enthalpy and boron rates, set the vessel's."""
     nodes = np.empty((4, ip[r + F.N_NODES]))
-    node_props(t, y, p, ip, d, w, r, nodes)
+    node_props_from_signals(t, y, p, ip, d, w, r, nodes)
     closure_on(t, y, p, ip, d, w, dydt, r, nodes)
 
 
@@ -600,10 +627,14 @@ class Pressurizer(Component):
         ``PRM_*``).
     pressure_setpoint, letdown : float
         Initial pressure setpoint [Pa] and let-down flow [kg/s].
-    nodes : list of (h state, boron state, volume [m3], fixed mass [kg], boron mass [kg])
+    nodes : list of (h state, boron state, volume [m3], fixed mass [kg], boron mass [kg], rho,
+            drho/dh, drho/dp signals)
         Every primary node (fixed mass 0: the node's mass is rho V; boron mass 0: the node's
         own water carries its concentration; > 0: the node shares one concentration with the
-        other such nodes, the core's, whose boron is carried by their water rho V summed).
+        other such nodes, the core's, whose boron is carried by their water rho V summed); the
+        signals are the node's density [kg/m3], (d rho/d h)_p and (d rho/d p)_h that its own
+        component computes at ``pressurizer.pressure`` (the closure reads them instead of
+        looking them up again).
     makeup_node, spray_node, surge_node : int
         Indices in ``nodes`` where make-up and let-down, the spray line and the surge line
         connect.
@@ -627,7 +658,7 @@ class Pressurizer(Component):
         region: np.ndarray | None = None,
         pressure_setpoint: float,
         letdown: float,
-        nodes: list[tuple[str, str, float, float, float]],
+        nodes: list[tuple[str, str, float, float, float, str, str, str]],
         makeup_node: int,
         spray_node: int,
         surge_node: int,
@@ -676,6 +707,9 @@ class Pressurizer(Component):
         b.param("node_volume", [n[2] for n in self.nodes], "m3")
         b.param("node_mass", [n[3] for n in self.nodes], "kg")
         b.param("node_boron_mass", [n[4] for n in self.nodes], "kg")
+        b.signal_refs("node_rho", [n[5] for n in self.nodes])
+        b.signal_refs("node_drho", [n[6] for n in self.nodes])
+        b.signal_refs("node_drho_dp", [n[7] for n in self.nodes])
         b.count("makeup_node", self.makeup_node)
         b.count("spray_node", self.spray_node)
         b.count("surge_node", self.surge_node)
