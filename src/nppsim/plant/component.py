@@ -55,6 +55,7 @@ class Declared:
     signal_refs: list[tuple[str, list[str]]] = field(default_factory=list)
     state_refs: list[tuple[str, list[str]]] = field(default_factory=list)
     late_state_refs: set[str] = field(default_factory=set)  # not read before the closure
+    late_signal_refs: set[str] = field(default_factory=set)  # not read before the closure
     optional_ports: set[str] = field(default_factory=set)
     # (node state labels, own blocks, own signals the closure writes)
     closure: tuple[list[str], tuple[str, ...], tuple[str, ...]] | None = None
@@ -125,11 +126,22 @@ class Declarer:
         self.out.int_params.append((self._full(name), arr))
         self._field("I_", name, -1)  # offset assigned when ``ip`` is laid out
 
-    def signal_refs(self, name: str, signals: Sequence[str], description: str = "") -> None:
+    def signal_refs(
+        self,
+        name: str,
+        signals: Sequence[str],
+        description: str = "",
+        *,
+        before_closure: bool = True,
+    ) -> None:
         """A block of integer parameters holding the indices of named signals of any component
         (recorded column names or ``component.signal`` labels), resolved by the network once
-        every component has declared its signals (a table-driven component's inputs)."""
+        every component has declared its signals (a table-driven component's inputs).
+        ``before_closure=False``: as for :meth:`state_refs` (only the closure or the event
+        functions read them)."""
         self.out.signal_refs.append((self._full(name), list(signals)))
+        if not before_closure:
+            self.out.late_signal_refs.add(self._full(name))
         self._field("I_", name, -1)
 
     def state_refs(

@@ -561,7 +561,8 @@ class Network:
 
         * ``"y"``: the states it may read: its own and its state references, but those declared
           ``before_closure=False`` (read only by its closure, outputs or event functions);
-        * ``"w"``: other components' signals it reads: its ports and signal references;
+        * ``"w"``: other components' signals it may read: its ports and signal references,
+          but those declared ``before_closure=False``;
         * ``"w_out"``: the signals it writes: its own (output-only ones included);
         * ``"f_out"``: the rates it writes: its own states' and, for a closure declared for the
           Jacobian's structure only, the node rows its derivatives add to.
@@ -595,8 +596,9 @@ class Network:
             # loop reads the steam generator's heat of every tube node through one port)
             reads_w: set[int] = set()
             idx = [c.declared.record[f"IN_{port.upper()}"] for port in c.declared.ports]
-            for _, names in c.declared.signal_refs:
-                idx.extend(self.signal_lookup(x) for x in names)
+            for ref, names in c.declared.signal_refs:
+                if ref not in c.declared.late_signal_refs:
+                    idx.extend(self.signal_lookup(x) for x in names)
             for k in idx:
                 if k >= 0:
                     reads_w.update(block[k])
