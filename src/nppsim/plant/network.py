@@ -625,12 +625,12 @@ class Network:
         """
         io = self.schedule_io()
         writers: dict[int, list[int]] = {}
-        for s, e in enumerate(io):
-            for i in e["f_out"]:
+        for s, sio in enumerate(io):
+            for i in sio["f_out"]:
                 writers.setdefault(i, []).append(s)
         owner: dict[int, int] = {}
-        for s, e in enumerate(io):
-            for k in e["w_out"]:
+        for s, sio in enumerate(io):
+            for k in sio["w_out"]:
                 owner[k] = s
         outputs = self._output_entries()
         # each signal block's columns, once
@@ -639,12 +639,12 @@ class Network:
             if e.start in outputs:
                 continue
             cname, blk = name.split(".", 1)
-            cols = self._signal_columns(self.by_name[cname], blk, set())
-            sig_cols.append((range(e.start, e.start + e.size), cols))
+            sc = self._signal_columns(self.by_name[cname], blk, set())
+            sig_cols.append((range(e.start, e.start + e.size), sc))
         subsets: list[list[int]] = []
         for group in groups:
             cols = set(group)
-            moved = set()
+            moved: set[int] = set()
             for entries, sc in sig_cols:
                 if sc & cols:
                     moved.update(entries)
