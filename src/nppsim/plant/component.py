@@ -54,6 +54,8 @@ class Declared:
     analytic_columns: list[str] = field(default_factory=list)
     signal_refs: list[tuple[str, list[str]]] = field(default_factory=list)
     state_refs: list[tuple[str, list[str]]] = field(default_factory=list)
+    late_state_refs: set[str] = field(default_factory=set)  # not read before the closure
+    late_signal_refs: set[str] = field(default_factory=set)  # not read before the closure
     optional_ports: set[str] = field(default_factory=set)
     # (node state labels, own blocks, own signals the closure writes)
     closure: tuple[list[str], tuple[str, ...], tuple[str, ...]] | None = None
@@ -124,18 +126,45 @@ class Declarer:
         self.out.int_params.append((self._full(name), arr))
         self._field("I_", name, -1)  # offset assigned when ``ip`` is laid out
 
-    def signal_refs(self, name: str, signals: Sequence[str], description: str = "") -> None:
+    def signal_refs(
+        self,
+        name: str,
+        signals: Sequence[str],
+        description: str = "",
+        *,
+        before_closure: bool = True,
+    ) -> None:
         """A block of integer parameters holding the indices of named signals of any component
         (recorded column names or ``component.signal`` labels), resolved by the network once
-        every component has declared its signals (a table-driven component's inputs)."""
+        every component has declared its signals (a table-driven component's inputs).
+        ``before_closure=False``: as for :meth:`state_refs` (only the closure or the event
+        functions read them)."""
         self.out.signal_refs.append((self._full(name), list(signals)))
+        if not before_closure:
+            self.out.late_signal_refs.add(self._full(name))
         self._field("I_", name, -1)
 
-    def state_refs(self, name: str, states: Sequence[str], description: str = "") -> None:
+    def state_refs(
+        self,
+        name: str,
+        states: Sequence[str],
+        description: str = "",
+        *,
+        before_closure: bool = True,
+    ) -> None:
         """A block of integer parameters holding the indices of named states of any component
         (``component.block[i]`` labels), resolved by the network (the pressurizer's list of
-        primary nodes, for example)."""
+        primary nodes, for example).
+
+        ``before_closure=False`` says that the early, signals and derivatives kernels never read
+        these states (only the closure, the outputs or the event functions do, or the
+        derivatives add to their rates): a Jacobian column group moving one of them then need
+        not run the component (:meth:`Network.schedule_io`; checked by
+        ``tests/plant/test_jacobian.py``).
+        """
         self.out.state_refs.append((self._full(name), list(states)))
+        if not before_closure:
+            self.out.late_state_refs.add(self._full(name))
         self._field("I_", name, -1)
 
     def signal(

@@ -26,7 +26,11 @@ The Jacobian (:func:`jac`) is built from the structure the network computed once
 components' declared dependencies:
 
 * **column groups** (Curtis, Powell & Reid 1974): columns that change disjoint rows of the rates
-  *before the closure phase* share one evaluation of the first three phases;
+  *before the closure phase* share one evaluation of the first three phases, which runs only the
+  schedule entries the group's columns can move (:func:`open_entries`; the network lists them
+  per group from the declared dependencies: the entry lists at ``ip[IP_LISTS]``); every other
+  entry keeps its signals and rates at y (``ip[IP_JAC_SUBSET] = 0`` runs every entry instead,
+  with the same numbers);
 * **the closure by the chain rule**: a closure is a cheap function of the node rates before it,
   of a few signals and states; its columns are ``Phi(f0 + h J0[:, j], w + h W[:, j], y + h e_j)``
   with ``J0[:, j]`` (rates) and ``W[:, j]`` (the closure's input signals) taken from the group
@@ -76,6 +80,9 @@ from nppsim.plant.header import (  # noqa: F401 (re-exported)
     IP_COLOR_COLS,
     IP_COLOR_PTR,
     IP_ISEN,
+    IP_JAC_SUBSET,
+    IP_LIST_PTR,
+    IP_LISTS,
     IP_NCOLOR,
     IP_ND,
     IP_NG,
@@ -138,9 +145,18 @@ KINDS = {
 
 
 @njit
-def _early_phase(t, y, p, ip, d, w):
+def _entries(ip, k):
+    """Schedule-entry list ``k`` (a view of ``ip``): 0, every entry in order; ``1 + c``, the
+    entries column group ``c`` of the Jacobian runs."""
+    lst = ip[IP_LISTS]
+    ptr = ip[IP_LIST_PTR]
+    return ip[lst + ip[ptr + k] : lst + ip[ptr + k + 1]]
+
+
+@njit
+def _early_phase(t, y, p, ip, d, w, entries):
     base = ip[IP_SCHED]
-    for s in range(ip[IP_NSCHED]):
+    for s in entries:
         code = ip[base + 2 * s]
         r = ip[base + 2 * s + 1]
         if code == _pzr.CODE:
@@ -187,9 +203,9 @@ def _single_pzr(ip):
 
 
 @njit
-def _signals_phase(t, y, p, ip, d, w):
+def _signals_phase(t, y, p, ip, d, w, entries):
     base = ip[IP_SCHED]
-    for s in range(ip[IP_NSCHED]):
+    for s in entries:
         code = ip[base + 2 * s]
         r = ip[base + 2 * s + 1]
         if code == _core.CODE:
@@ -241,9 +257,9 @@ def _signals_phase(t, y, p, ip, d, w):
 
 
 @njit
-def _derivatives_phase(t, y, p, ip, d, w, dydt):
+def _derivatives_phase(t, y, p, ip, d, w, dydt, entries):
     base = ip[IP_SCHED]
-    for s in range(ip[IP_NSCHED]):
+    for s in entries:
         code = ip[base + 2 * s]
         r = ip[base + 2 * s + 1]
         if code == _core.CODE:
@@ -326,9 +342,18 @@ def _outputs_phase(t, y, p, ip, d, w):
 def _open(t, y, p, ip, d, w, dydt):
     """The phases before the closure: signals into ``w``, rates into ``dydt`` (the rows a
     closure sets are left unwritten)."""
-    _early_phase(t, y, p, ip, d, w)
-    _signals_phase(t, y, p, ip, d, w)
-    _derivatives_phase(t, y, p, ip, d, w, dydt)
+    open_entries(t, y, p, ip, d, w, dydt, _entries(ip, 0))
+
+
+@njit
+def open_entries(t, y, p, ip, d, w, dydt, entries):
+    """The phases before the closure for the schedule entries ``entries`` only (indices into
+    the schedule, in schedule order): every entry for the right-hand side, a column group's
+    for the Jacobian (:func:`jac`). The other entries of ``w`` and ``dydt`` are left as they
+    were."""
+    _early_phase(t, y, p, ip, d, w, entries)
+    _signals_phase(t, y, p, ip, d, w, entries)
+    _derivatives_phase(t, y, p, ip, d, w, dydt, entries)
 
 
 @njit
@@ -365,8 +390,9 @@ def roots(t, y, p, ip, d, g):
         dydt = np.empty(ip[IP_NY])
         evaluate(t, y, p, ip, d, w, dydt)
     else:
-        _early_phase(t, y, p, ip, d, w)
-        _signals_phase(t, y, p, ip, d, w)
+        every = _entries(ip, 0)
+        _early_phase(t, y, p, ip, d, w, every)
+        _signals_phase(t, y, p, ip, d, w, every)
     g[:] = -1.0
     _roots_phase(t, y, p, ip, d, w, g)
 
@@ -419,13 +445,20 @@ def jac(t, y, p, ip, d, J):
     w1 = np.empty(nw)
     f1 = np.empty(ny)
     hs = np.empty(ny)
+    subset = ip[IP_JAC_SUBSET] != 0
     for c in range(ip[IP_NCOLOR]):
         for k in range(ip[cptr + c], ip[cptr + c + 1]):
             j = ip[ccols + k]
             h = 1e-7 * max(abs(y[j]), p[typ + j])
             yp[j] = y[j] + h
             hs[j] = yp[j] - y[j]  # the increment actually represented
-        _open(t, yp, p, ip, d, w1, f1)
+        if subset:
+            # only the components the group's columns reach, on the signals and rates at y
+            w1[:] = w0
+            f1[:] = f0
+            open_entries(t, yp, p, ip, d, w1, f1, _entries(ip, 1 + c))
+        else:
+            _open(t, yp, p, ip, d, w1, f1)
         for k in range(ip[cptr + c], ip[cptr + c + 1]):
             j = ip[ccols + k]
             for q in range(ip[rptr + j], ip[rptr + j + 1]):

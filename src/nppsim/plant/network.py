@@ -251,6 +251,18 @@ class Network:
         ip[kernel.IP_COLOR_COLS] = len(ip)
         for gr in groups:
             ip.extend(gr)
+        # schedule-entry lists (kernel.open_entries): every entry (the right-hand side), then
+        # the entries each column group runs
+        ip[kernel.IP_JAC_SUBSET] = 1
+        lists = [list(range(len(self.components))), *js["subsets"]]
+        ip[kernel.IP_LIST_PTR] = len(ip)
+        ptr = [0]
+        for sub in lists:
+            ptr.append(ptr[-1] + len(sub))
+        ip.extend(ptr)
+        ip[kernel.IP_LISTS] = len(ip)
+        for sub in lists:
+            ip.extend(sub)
         ip[kernel.IP_ROW_PTR] = len(ip)
         rptr = [0]
         for rows in js["fill"]:
@@ -293,6 +305,7 @@ class Network:
         self.analytic = js["analytic"]
         self.sinks = js["sinks"]
         self.n_colors = len(groups)
+        self.group_entries = js["subsets"]
         self.n_chain = len(chain)
 
     def _block_columns(self, c: Component, names: Iterable[str], seen: set) -> set[int]:
@@ -524,6 +537,7 @@ class Network:
             for j in inputs[k]:
                 color_rows[j].add(ny + q)
         groups = _color_columns(color_rows, analytic)
+        subsets = self._group_entries(groups, col_rows)
         chain = [
             j for j in range(ny) if j not in analytic and (fill[j] & node_rows or j in closure_cols)
         ]
@@ -531,6 +545,7 @@ class Network:
         chain_f = [sorted(fill[j] & node_rows) for j in chain]
         return {
             "groups": groups,
+            "subsets": subsets,
             "fill": fill,
             "analytic": analytic,
             "sinks": sinks,
@@ -539,6 +554,115 @@ class Network:
             "chain_f": chain_f,
             "closure_rows": sorted(node_rows | own_rows),
         }
+
+    def schedule_io(self) -> list[dict[str, set[int]]]:
+        """What each scheduled component reads and writes in the phases before the closure
+        (early, signals, derivatives), from its declarations; one dict per schedule entry:
+
+        * ``"y"``: the states it may read: its own and its state references, but those declared
+          ``before_closure=False`` (read only by its closure, outputs or event functions);
+        * ``"w"``: other components' signals it may read: its ports and signal references,
+          but those declared ``before_closure=False``;
+        * ``"w_out"``: the signals it writes: its own (output-only ones included);
+        * ``"f_out"``: the rates it writes: its own states' and, for a closure declared for the
+          Jacobian's structure only, the node rows its derivatives add to.
+
+        A kernel reaches another component's arrays only through indices the network wrote into
+        its record (ports, signal and state references; a port or a signal reference stands for
+        the whole block of the signal it names), so these sets are complete;
+        ``tests/plant/test_jacobian.py`` checks them by running each entry alone on arrays that
+        hold NaN wherever the entry may neither read nor write.
+        """
+        block: dict[int, range] = {}
+        for e in self.signals.entries.values():
+            for k in range(e.start, e.start + e.size):
+                block[k] = range(e.start, e.start + e.size)
+        out: list[dict[str, set[int]]] = []
+        for c in self.components:
+            own_y: set[int] = set()
+            for blk in self._own_state_blocks(c):
+                e = self.states[f"{c.name}.{blk}"]
+                own_y.update(range(e.start, e.start + e.size))
+            reads_y = set(own_y)
+            for ref, names in c.declared.state_refs:
+                if ref not in c.declared.late_state_refs:
+                    reads_y.update(self.states.index(x) for x in names)
+            own_w: set[int] = set()
+            pre = c.name + "."
+            for name, e in self.signals.entries.items():
+                if name.startswith(pre):
+                    own_w.update(range(e.start, e.start + e.size))
+            # a port or a reference stands for the whole block of the signal it names (a
+            # loop reads the steam generator's heat of every tube node through one port)
+            reads_w: set[int] = set()
+            idx = [c.declared.record[f"IN_{port.upper()}"] for port in c.declared.ports]
+            for ref, names in c.declared.signal_refs:
+                if ref not in c.declared.late_signal_refs:
+                    idx.extend(self.signal_lookup(x) for x in names)
+            for k in idx:
+                if k >= 0:
+                    reads_w.update(block[k])
+            f_out = set(own_y)
+            if c.declared.closure is not None and c.code not in kernel.CLOSURE_CODES:
+                f_out.update(self.states.index(x) for x in c.declared.closure[0])
+            out.append({"y": reads_y, "w": reads_w - own_w, "w_out": own_w, "f_out": f_out})
+        return out
+
+    def _group_entries(self, groups: list[list[int]], col_rows: list[set[int]]) -> list[list[int]]:
+        """For each column group, the schedule entries (in schedule order) whose early, signals
+        or derivatives outputs can change when the group's columns move:
+
+        * the owner of every signal declared to depend (transitively) on one of the columns, and
+          every component reading such a signal or one of the columns (:meth:`schedule_io`);
+        * every component writing a rate the columns reach (``col_rows``, before the closure);
+        * with any writer of a rate, all of its writers (a rate a component adds to must be
+          rebuilt from the first writer on: ``dydt[i] += ...``).
+
+        Every other component reads nothing the columns move, so its signals and rates keep
+        their values at y. (Beyond its direct inputs, a component is trusted to move only what
+        its declared dependencies say, as the Jacobian's rows already do.) Output-only signals
+        are not computed before the closure and move nothing.
+        """
+        io = self.schedule_io()
+        writers: dict[int, list[int]] = {}
+        for s, sio in enumerate(io):
+            for i in sio["f_out"]:
+                writers.setdefault(i, []).append(s)
+        owner: dict[int, int] = {}
+        for s, sio in enumerate(io):
+            for k in sio["w_out"]:
+                owner[k] = s
+        outputs = self._output_entries()
+        # each signal block's columns, once
+        sig_cols: list[tuple[range, set[int]]] = []
+        for name, e in self.signals.entries.items():
+            if e.start in outputs:
+                continue
+            cname, blk = name.split(".", 1)
+            sc = self._signal_columns(self.by_name[cname], blk, set())
+            sig_cols.append((range(e.start, e.start + e.size), sc))
+        subsets: list[list[int]] = []
+        for group in groups:
+            cols = set(group)
+            moved: set[int] = set()
+            for entries, sc in sig_cols:
+                if sc & cols:
+                    moved.update(entries)
+            run = {s for s, e in enumerate(io) if e["y"] & cols or e["w"] & moved}
+            run.update(owner[k] for k in moved)
+            for j in group:
+                for i in col_rows[j]:
+                    run.update(writers[i])
+            todo = list(run)
+            while todo:
+                s = todo.pop()
+                for i in io[s]["f_out"]:
+                    for s2 in writers[i]:
+                        if s2 not in run:
+                            run.add(s2)
+                            todo.append(s2)
+            subsets.append(sorted(run))
+        return subsets
 
     def _state_set(self, names: Iterable[str]) -> set[int]:
         """State indices of block names (every element) or element labels."""

@@ -157,7 +157,7 @@ class PassiveHeatRemoval(Component):
         b.param("data", self.data, description="capacity, T_sat,d, T_air, n, tau, gate band")
         targets = [self.target] if self.target else []
         b.count("target", len(targets))
-        b.state_refs("target", targets)
+        b.state_refs("target", targets, before_closure=False)
         b.discrete("actuated", 0.0, description="actuated by the station-blackout signal (1)")
         b.discrete("available", 1.0, description="train available (1) or failed (0)")
         b.port("temp_sat", self.temp_sat)

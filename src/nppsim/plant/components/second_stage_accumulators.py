@@ -157,7 +157,7 @@ class SecondStageAccumulators(Component):
         b.state("inventory", 1, "kg", 1e-1, description="water left in the tanks")
         b.param("data", self.data, description="inventory, opening, band, enthalpy, stages")
         b.param("node_volume", self.node_volume, "m3")
-        b.state_refs("node", [self.node_state])
+        b.state_refs("node", [self.node_state], before_closure=False)
         b.discrete("available", 1.0, description="tanks available (1) or isolated (0)")
         b.port("pressure", self.pressure)
         b.port("makeup", self.makeup)

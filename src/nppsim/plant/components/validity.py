@@ -181,7 +181,7 @@ class Validity(Component):
             states.extend(x.states)
         b.int_param("start", starts)
         b.int_param("count", counts)
-        b.state_refs("states", states)
+        b.state_refs("states", states, before_closure=False)
         b.param("limit", [x.limit if x.limit else 1.0 for x in rows])
         b.discrete("latched", np.zeros(nr), description="rows that have fired")
         b.roots("rows", [x.name for x in rows])
