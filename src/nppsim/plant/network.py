@@ -243,34 +243,13 @@ class Network:
         js = self._jacobian_structure()
         groups = js["groups"]
         ip[kernel.IP_NCOLOR] = len(groups)
-        ip[kernel.IP_COLOR_PTR] = len(ip)
-        ptr = [0]
-        for gr in groups:
-            ptr.append(ptr[-1] + len(gr))
-        ip.extend(ptr)
-        ip[kernel.IP_COLOR_COLS] = len(ip)
-        for gr in groups:
-            ip.extend(gr)
+        ip[kernel.IP_COLOR_PTR], ip[kernel.IP_COLOR_COLS] = _pack(ip, groups)
         # schedule-entry lists (kernel.open_entries): every entry (the right-hand side), then
         # the entries each column group runs
         ip[kernel.IP_JAC_SUBSET] = 1
         lists = [list(range(len(self.components))), *js["subsets"]]
-        ip[kernel.IP_LIST_PTR] = len(ip)
-        ptr = [0]
-        for sub in lists:
-            ptr.append(ptr[-1] + len(sub))
-        ip.extend(ptr)
-        ip[kernel.IP_LISTS] = len(ip)
-        for sub in lists:
-            ip.extend(sub)
-        ip[kernel.IP_ROW_PTR] = len(ip)
-        rptr = [0]
-        for rows in js["fill"]:
-            rptr.append(rptr[-1] + len(rows))
-        ip.extend(rptr)
-        ip[kernel.IP_ROWS] = len(ip)
-        for rows in js["fill"]:
-            ip.extend(sorted(rows))
+        ip[kernel.IP_LIST_PTR], ip[kernel.IP_LISTS] = _pack(ip, lists)
+        ip[kernel.IP_ROW_PTR], ip[kernel.IP_ROWS] = _pack(ip, [sorted(r) for r in js["fill"]])
         # the closure's chain rule: [n_chain, n_closure_rows, offsets of: chain columns, column
         # -> chain index, input pointers, input signals, node-row pointers, node rows, closure
         # rows]
@@ -848,3 +827,17 @@ def _color_columns(col_rows: list[set[int]], skip: set[int]) -> list[list[int]]:
     for g in groups:
         g.sort()
     return groups
+
+
+def _pack(ip: list[int], lists: Sequence[Sequence[int]]) -> tuple[int, int]:
+    """Append ragged integer lists to ``ip``: their pointers (``len(lists) + 1``), then their
+    entries one list after the other; returns the offsets of both."""
+    at_ptr = len(ip)
+    ptr = [0]
+    for x in lists:
+        ptr.append(ptr[-1] + len(x))
+    ip.extend(ptr)
+    at_data = len(ip)
+    for x in lists:
+        ip.extend(x)
+    return at_ptr, at_data
