@@ -87,9 +87,15 @@ def test_run_each_keeps_what_was_done():
             time.sleep(1.0)  # the handler raises meanwhile
         return i * i
 
-    done, interrupted = run_each(list(range(10)), work)
-    assert interrupted and done == [0, 1, 4]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    # the handler in force before (a process started in the background may ignore SIGINT: the
+    # test installs Python's default so that the signal reaches run_each's handler)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        done, interrupted = run_each(list(range(10)), work)
+        assert interrupted and done == [0, 1, 4]
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def test_soft_interruption_is_a_flag_then_a_stop():
