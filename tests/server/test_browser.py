@@ -107,7 +107,11 @@ def test_full_power_run_trip_and_power_falls(page, live_server, shots):
         "Number(document.querySelector('.trend .chip[data-col=power_relative]').dataset.last) < 10"
     )
     assert last(page, "power_relative") < 10.0
-    # the trend holds the fall: its recorded points go from about 100 % to below 10 %
+    # the trend holds the fall: its recorded points go from about 100 % to below 10 % (the chip
+    # and the trend's arrays are updated by separate handlers: wait for the array too)
+    page.wait_for_function(
+        "(() => { const a = window.nppsim.data.power_relative; return a[a.length - 1] < 0.1 })()"
+    )
     data = page.evaluate("window.nppsim.data.power_relative")
     assert max(data) > 0.99 and data[-1] < 0.1
     page.wait_for_timeout(1500)
