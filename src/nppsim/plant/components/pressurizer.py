@@ -395,10 +395,17 @@ def node_props(t, y, p, ip, d, w, r, nodes):
 
 @njit
 def _node_props_one(p, ip, r, press, cell, h, j, nodes):
+    rho, drh, drp = props.node_compressibility_in_cell(p, ip, press, h, cell)
+    _node_entries(p, ip, r, j, rho, drh, drp, nodes)
+
+
+@njit
+def _node_entries(p, ip, r, j, rho, drh, drp, nodes):
+    """Node ``j``'s entries of :func:`node_props` from its density rho [kg/m3] and slopes
+    (d rho/d h)_p and (d rho/d p)_h."""
     pv = ip[r + F.P_NODE_VOLUME]
     pm = ip[r + F.P_NODE_MASS]
     pb = ip[r + F.P_NODE_BORON_MASS]
-    rho, drh, drp = props.node_compressibility_in_cell(p, ip, press, h, cell)
     mass = p[pm + j] if p[pm + j] > 0.0 else rho * p[pv + j]
     nodes[0, j] = mass
     nodes[1, j] = p[pv + j] * drh
@@ -431,22 +438,11 @@ def node_props_from_signals(t, y, p, ip, d, w, r, nodes):
     in their signals (loops, plenums, core channel: one look-up each at the same pressure,
     ``pressurizer.pressure``, and the same enthalpy), so the closure repeats none of them:
     the same numbers."""
-    nn = ip[r + F.N_NODES]
-    pv = ip[r + F.P_NODE_VOLUME]
-    pm = ip[r + F.P_NODE_MASS]
-    pb = ip[r + F.P_NODE_BORON_MASS]
     ir = ip[r + F.I_NODE_RHO]
     idh = ip[r + F.I_NODE_DRHO]
     idp = ip[r + F.I_NODE_DRHO_DP]
-    for j in range(nn):
-        rho = w[ip[ir + j]]
-        drh = w[ip[idh + j]]
-        drp = w[ip[idp + j]]
-        mass = p[pm + j] if p[pm + j] > 0.0 else rho * p[pv + j]
-        nodes[0, j] = mass
-        nodes[1, j] = p[pv + j] * drh
-        nodes[2, j] = p[pv + j] * (drh * p[pv + j] / mass + drp)
-        nodes[3, j] = rho * p[pv + j] if p[pb + j] > 0.0 else 0.0
+    for j in range(ip[r + F.N_NODES]):
+        _node_entries(p, ip, r, j, w[ip[ir + j]], w[ip[idh + j]], w[ip[idp + j]], nodes)
 
 
 @njit
