@@ -146,7 +146,7 @@ def best_of(fn, repeats: int) -> tuple[float, object]:  # type: ignore[no-untype
     return best, out
 
 
-@njit
+@njit(nrt=True)
 def _time_rhs(reps: int, y: np.ndarray, d: np.ndarray) -> float:  # pragma: no cover
     f = np.empty_like(y)
     p, ip = np.zeros(1), np.zeros(1, dtype=np.int64)
@@ -157,7 +157,7 @@ def _time_rhs(reps: int, y: np.ndarray, d: np.ndarray) -> float:  # pragma: no c
     return s
 
 
-@njit
+@njit(nrt=True)
 def _time_lu(reps: int, mode: int, n: int, ptr, idx, mval, order):  # pragma: no cover
     a = np.zeros((n, n))
     mark = np.zeros((n, n), dtype=np.int64)

@@ -229,24 +229,24 @@ def profile(name: str, repeats: int) -> None:
     from nppsim.engine import bdf
     from nppsim.plant import kernel
 
-    @njit(cache=False)
+    @njit(cache=False, nrt=True)
     def loop_rhs(ts, ys, p, ip, d, out, reps):  # pragma: no cover - compiled
         for _ in range(reps):
             for k in range(ts.shape[0]):
                 kernel.rhs(ts[k], ys[k], p, ip, d, out)
 
-    @njit(cache=False)
+    @njit(cache=False, nrt=True)
     def loop_jac(ts, ys, p, ip, d, jm, stride):  # pragma: no cover - compiled
         for k in range(0, ts.shape[0], stride):
             kernel.jac(ts[k], ys[k], p, ip, d, jm)
 
-    @njit(cache=False)
+    @njit(cache=False, nrt=True)
     def loop_roots(ts, ys, p, ip, d, g, reps):  # pragma: no cover - compiled
         for _ in range(reps):
             for k in range(ts.shape[0]):
                 kernel.roots(ts[k], ys[k], p, ip, d, g)
 
-    @njit(cache=False)
+    @njit(cache=False, nrt=True)
     def loop_lu(n, jms, c, reps, mode):  # pragma: no cover - compiled
         """Factor (mode 0), refactor (1) or solve with (2) I - c J for each J, reps times."""
         nn = n * n

@@ -6,7 +6,17 @@ Every compiled function of nppsim is decorated with :func:`njit` from this modul
   processes load it instead of compiling again;
 * ``nogil=True``: two simulations in two threads run their kernels at the same time;
 * never ``fastmath`` nor ``parallel``: results are the same bit for bit on every run, whatever
-  ran before and however many threads run.
+  ran before and however many threads run;
+* **no reference counting unless asked** (``nrt=False``, Numba's ``_nrt`` option): a kernel
+  that only reads and writes the arrays it is given compiles without Numba's runtime, so a call
+  costs no atomic increment and decrement of every array argument. Profiled on the whole-plant
+  right-hand side (``perf``), those atomic operations had taken 46 % of its time: the network
+  calls small component, property and physics functions with five to eight arrays each.
+  A function that allocates (``np.empty``, array expressions, ``.copy()``) says
+  ``@njit(nrt=True)``; without it Numba refuses to compile it ("NRT required"), so a missing
+  mark cannot pass silently. A function compiled without the runtime must not return an
+  array (a caller with the runtime would release a reference that was never taken):
+  ``tests/test_jit.py`` checks every compiled nppsim function for that.
 
 **The cache is keyed by the sources.** Numba checks only the modification time of the file that
 defines a cached function, not of the functions it calls in other modules, so an edited physics
@@ -70,12 +80,14 @@ _configure_cache()
 
 
 def njit(*args: Any, **kwargs: Any) -> Any:
-    """``numba.njit`` with ``cache=True`` and ``nogil=True`` (see the module docstring).
+    """``numba.njit`` with ``cache=True``, ``nogil=True`` and, unless ``nrt=True`` is given,
+    without Numba's runtime (see the module docstring).
 
-    Use as ``@njit`` or ``@njit(signature)``.
+    Use as ``@njit``, ``@njit(signature)`` or ``@njit(nrt=True)`` (a function that allocates).
     """
     kwargs.setdefault("cache", True)
     kwargs.setdefault("nogil", True)
+    kwargs["_nrt"] = bool(kwargs.pop("nrt", False))
     if kwargs.get("fastmath") or kwargs.get("parallel"):
         raise ValueError("nppsim kernels must not use fastmath or parallel (determinism)")
     if numba.config.DISABLE_JIT:

@@ -507,3 +507,36 @@ def test_jacobian_pattern_only_grows() -> None:
     assert got == {
         (0, 0): 1.0, (0, 1): 0.0, (1, 1): 0.0, (1, 2): 4.0, (2, 0): 0.0, (2, 2): 0.0,
     }  # fmt: skip
+
+
+def test_csr_refill_fits_exactly_the_stored_pattern() -> None:
+    """A dense Jacobian fits the stored pattern iff it has no non-zero outside it; when it fits,
+    the pattern's values are its entries there (explicit zeros included)."""
+    from nppsim.engine._linalg import dense_to_csr
+    from nppsim.engine.bdf import _csr_refill
+
+    rng = np.random.default_rng(7)
+    n = 40
+    for trial in range(30):
+        mask = rng.random((n, n)) < 0.1
+        pattern = np.where(mask, 1.0, 0.0)
+        ptr = np.zeros(n + 1, np.int64)
+        idx = np.zeros(n * n, np.int64)
+        val = np.zeros(n * n)
+        nnz = dense_to_csr(pattern, ptr, idx, val)
+        stored = np.zeros((n, n), bool)
+        for i in range(n):
+            stored[i, idx[ptr[i] : ptr[i + 1]]] = True
+        # inside the pattern, some of it zero now
+        a = np.where(stored & (rng.random((n, n)) < 0.7), rng.normal(size=(n, n)), 0.0)
+        if trial % 2:
+            # one non-zero outside the pattern
+            i, j = np.argwhere(~stored)[rng.integers(np.count_nonzero(~stored))]
+            a[i, j] = 1e-300
+        fits = _csr_refill(a, ptr, idx, val, n)
+        assert fits == (trial % 2 == 0)
+        if fits:
+            for i in range(n):
+                row = slice(ptr[i], ptr[i + 1])
+                assert np.array_equal(val[row], a[i, idx[row]])
+        assert nnz == ptr[n]

@@ -64,7 +64,7 @@ PIVOT_THRESHOLD = 0.1
 REFACTOR_THRESHOLD = 0.01
 
 
-@njit
+@njit(nrt=True)
 def dense_to_csr(a, ptr, idx, val):  # pragma: no cover - compiled
     """Compress a dense square matrix to CSR, always keeping the diagonal position.
 
@@ -98,7 +98,7 @@ def dense_to_csr(a, ptr, idx, val):  # pragma: no cover - compiled
     return nnz
 
 
-@njit
+@njit(nrt=True)
 def markowitz_order(n, ptr, idx, order, cost):  # pragma: no cover - compiled
     """Static (a priori) Markowitz ordering of a CSR pattern for a symmetric permutation.
 
@@ -131,7 +131,7 @@ def markowitz_order(n, ptr, idx, order, cost):  # pragma: no cover - compiled
         order[k] = perm[k]
 
 
-@njit
+@njit(nrt=True)
 def sparse_lu_factor(
     n,
     mptr,
@@ -322,7 +322,7 @@ def sparse_lu_factor(
     return info, nnz, reusable
 
 
-@njit
+@njit(nrt=True)
 def sparse_lu_refactor(
     n, mptr, midx, mval, order, rperm, luptr, lusplit, luidx, luval, dinv, w, colstep, rscale
 ):  # pragma: no cover - compiled
@@ -396,7 +396,7 @@ def sparse_lu_refactor(
     return info
 
 
-@njit
+@njit(nrt=True)
 def sparse_lu_solve(
     n, luptr, lusplit, luidx, luval, dinv, rperm, order, b, x, z
 ):  # pragma: no cover - compiled

@@ -36,28 +36,28 @@ from nppsim.engine.signatures import JAC_SIG, RHS_SIG, ROOTS_SIG
 # --------------------------------------------------------------------------------------------------
 
 
-@njit(RHS_SIG)
+@njit(RHS_SIG, nrt=True)
 def decay_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     """:math:`y_i' = -p_i y_i` [1/s]."""
     for i in range(y.shape[0]):
         f[i] = -p[i] * y[i]
 
 
-@njit(JAC_SIG)
+@njit(JAC_SIG, nrt=True)
 def decay_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
     """Jacobian of :func:`decay_rhs`."""
     for i in range(y.shape[0]):
         J[i, i] = -p[i]
 
 
-@njit(ROOTS_SIG)
+@njit(ROOTS_SIG, nrt=True)
 def decay_roots(t, y, p, ip, d, g):  # pragma: no cover - compiled
     """``g0 = d[0] - y[0]`` (y0 falls to d[0]); ``g1 = t - d[1]`` (a time)."""
     g[0] = d[0] - y[0]
     g[1] = t - d[1]
 
 
-@njit(RHS_SIG)
+@njit(RHS_SIG, nrt=True)
 def robertson_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     """Robertson (1966) kinetics: rates 0.04, 1e4, 3e7."""
     f[0] = -0.04 * y[0] + 1.0e4 * y[1] * y[2]
@@ -65,7 +65,7 @@ def robertson_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     f[1] = -f[0] - f[2]
 
 
-@njit(JAC_SIG)
+@njit(JAC_SIG, nrt=True)
 def robertson_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
     """Jacobian of :func:`robertson_rhs`."""
     J[0, 0] = -0.04
@@ -77,14 +77,14 @@ def robertson_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
     J[1, 2] = -1.0e4 * y[1]
 
 
-@njit(RHS_SIG)
+@njit(RHS_SIG, nrt=True)
 def vdp_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     """Van der Pol: y1' = y2, y2' = mu (1 - y1^2) y2 - y1, mu = p[0]."""
     f[0] = y[1]
     f[1] = p[0] * (1.0 - y[0] * y[0]) * y[1] - y[0]
 
 
-@njit(JAC_SIG)
+@njit(JAC_SIG, nrt=True)
 def vdp_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
     """Jacobian of :func:`vdp_rhs`."""
     J[0, 1] = 1.0
@@ -92,13 +92,13 @@ def vdp_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
     J[1, 1] = p[0] * (1.0 - y[0] * y[0])
 
 
-@njit(ROOTS_SIG)
+@njit(ROOTS_SIG, nrt=True)
 def vdp_roots(t, y, p, ip, d, g):  # pragma: no cover - compiled
     """``g0 = y1`` (upward zero crossings of the oscillator)."""
     g[0] = y[0]
 
 
-@njit(RHS_SIG)
+@njit(RHS_SIG, nrt=True)
 def kinetics_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     """Normalized point kinetics: n' = ((rho - beta) n + sum beta_i c_i)/Lambda,
     c_i' = lambda_i (n - c_i); p = (Lambda, beta_1..G, lambda_1..G), G = ip[0], rho = d[0]."""
@@ -115,7 +115,7 @@ def kinetics_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     f[0] = ((rho - beta) * y[0] + s) / gen
 
 
-@njit(JAC_SIG)
+@njit(JAC_SIG, nrt=True)
 def kinetics_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
     """Jacobian of :func:`kinetics_rhs`."""
     g = ip[0]
@@ -131,13 +131,13 @@ def kinetics_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
     J[0, 0] = (d[0] - beta) / gen
 
 
-@njit(ROOTS_SIG)
+@njit(ROOTS_SIG, nrt=True)
 def kinetics_roots(t, y, p, ip, d, g):  # pragma: no cover - compiled
     """``g0 = n - d[1]``: the power reaches ``d[1]``."""
     g[0] = y[0] - d[1]
 
 
-@njit(RHS_SIG)
+@njit(RHS_SIG, nrt=True)
 def poly_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     """y = (t, t^2, sin t) from y(0) = 0: f = (1, 2 t, cos t)."""
     f[0] = 1.0
@@ -145,13 +145,13 @@ def poly_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     f[2] = math.cos(t)
 
 
-@njit(JAC_SIG)
+@njit(JAC_SIG, nrt=True)
 def poly_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
     """Jacobian of :func:`poly_rhs` (zero)."""
     J[0, 0] = 0.0
 
 
-@njit(ROOTS_SIG)
+@njit(ROOTS_SIG, nrt=True)
 def poly_roots(t, y, p, ip, d, g):  # pragma: no cover - compiled
     """g0 = y1 - d[0] (y1 = t^2 reaches d[0]), g1 = y2 - d[1] (sin t reaches d[1]),
     g2 = d[2] - y0 (never fires while t > d[2])."""
@@ -295,13 +295,13 @@ _T_C0 = float(np.mean([_Y_GUESS[O_CORE + z * PER_ZONE + N_FUEL + 1] for z in ran
 _T_AVG0 = 0.5 * (_Y_GUESS[O_LOOP] + _Y_GUESS[O_LOOP + N_LOOP - 1])
 
 
-@njit
+@njit(nrt=True)
 def _demand(t, d):  # pragma: no cover - compiled
     """Turbine power demand [1]: d[2] - d[3] (1 - cos(2 pi t / d[4])) / 2 (load follow)."""
     return d[2] - d[3] * 0.5 * (1.0 - math.cos(2.0 * math.pi * t / d[4]))
 
 
-@njit(RHS_SIG)
+@njit(RHS_SIG, nrt=True)
 def plant_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     """Plant-like right-hand side (190 states).
 
@@ -416,7 +416,7 @@ def plant_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     f[O_LAG + 5] = (y[O_LEV] - y[O_LAG + 5]) / TAU_LAG[5]
 
 
-@njit(JAC_SIG)
+@njit(JAC_SIG, nrt=True)
 def plant_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
     """Analytic Jacobian of :func:`plant_rhs` (J is zero on entry)."""
     n = y[O_N]
@@ -540,7 +540,7 @@ def plant_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
         J[O_LAG + i, O_LAG + i] = -1.0 / TAU_LAG[i]
 
 
-@njit(ROOTS_SIG)
+@njit(ROOTS_SIG, nrt=True)
 def plant_roots(t, y, p, ip, d, g):  # pragma: no cover - compiled
     """Trips: g0 = n - 1.10 (high power), g1 = p_pz - 16.6 MPa (high pressure),
     g2 = 2.0 m - SG level (low level); inactive (-1) once scrammed (d[0] = 1)."""
@@ -592,13 +592,13 @@ def plant_steady_state() -> np.ndarray:
     return np.array(_steady_state())
 
 
-@njit(RHS_SIG)
+@njit(RHS_SIG, nrt=True)
 def blowup_rhs(t, y, p, ip, d, f):  # pragma: no cover - compiled
     """y' = y^2: from y(0) = 1 the solution 1/(1 - t) is infinite at t = 1."""
     f[0] = y[0] * y[0]
 
 
-@njit(JAC_SIG)
+@njit(JAC_SIG, nrt=True)
 def blowup_jac(t, y, p, ip, d, J):  # pragma: no cover - compiled
     """Jacobian of :func:`blowup_rhs`."""
     J[0, 0] = 2.0 * y[0]

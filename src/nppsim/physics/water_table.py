@@ -345,7 +345,7 @@ def ph_table(grid: PhGrid | None = None, *, cache: bool = True) -> NDArray[np.fl
 # --------------------------------------------------------------------------------------------------
 
 
-@njit
+@njit(inline="always")  # in the look-up: a call per patch cost 20 %
 def _hermite_1d(
     tab: NDArray[np.float64],
     base: int,
@@ -363,7 +363,7 @@ def _hermite_1d(
     )
 
 
-@njit
+@njit(inline="always")  # in the look-up: a call per patch cost 20 %
 def _corner(
     tab: NDArray[np.float64],
     n: int,
@@ -389,7 +389,7 @@ def _corner(
     return a * vh + g * vh_p, da * vh + dg * vh_p, a * dvh + g * dvh_p
 
 
-@njit
+@njit(inline="always")  # in the look-up: a call per patch cost 20 %
 def _patch(
     tab: NDArray[np.float64],
     base: int,

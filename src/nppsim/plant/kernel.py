@@ -144,7 +144,7 @@ KINDS = {
 }
 
 
-@njit
+@njit(inline="always")
 def _entries(ip, k):
     """Schedule-entry list ``k`` (a view of ``ip``): 0, every entry in order; ``1 + c``, the
     entries column group ``c`` of the Jacobian runs."""
@@ -371,14 +371,14 @@ def evaluate_all(t, y, p, ip, d, w, dydt):
     _outputs_phase(t, y, p, ip, d, w)
 
 
-@njit(RHS_SIG)
+@njit(RHS_SIG, nrt=True)
 def rhs(t, y, p, ip, d, dydt):
     """dy/dt of the whole network (the integrator's right-hand side)."""
     w = np.empty(ip[IP_NW])
     evaluate(t, y, p, ip, d, w, dydt)
 
 
-@njit(ROOTS_SIG)
+@njit(ROOTS_SIG, nrt=True)
 def roots(t, y, p, ip, d, g):
     """Every event function of the network (trips, alarms, validity limits).
 
@@ -397,7 +397,7 @@ def roots(t, y, p, ip, d, g):
     _roots_phase(t, y, p, ip, d, w, g)
 
 
-@njit
+@njit(nrt=True)
 def signals_at(t, y, p, ip, d):
     """The signal vector at ``(t, y)``."""
     w = np.empty(ip[IP_NW])
@@ -406,7 +406,7 @@ def signals_at(t, y, p, ip, d):
     return w
 
 
-@njit
+@njit(nrt=True)
 def signals_rows(ts, ys, p, ip, d, rows_out):
     """Signals of many recorded states at once (one discrete state): ``rows_out[k] = w(t_k)``."""
     w = np.empty(ip[IP_NW])
@@ -416,7 +416,7 @@ def signals_rows(ts, ys, p, ip, d, rows_out):
         rows_out[k, :] = w
 
 
-@njit(JAC_SIG)
+@njit(JAC_SIG, nrt=True)
 def jac(t, y, p, ip, d, J):
     """Jacobian df/dy: grouped forward differences of the rates before the closure, the closure
     by the chain rule, and the components' analytic columns (see the module docstring)."""
@@ -485,7 +485,7 @@ def jac(t, y, p, ip, d, J):
         # whole closure at the moved point: each node's entry depends on its enthalpy and the
         # pressure only).
         rz = _single_pzr(ip)
-        nodes = np.empty((4, ip[rz + _pzr.F.N_NODES] if rz >= 0 else 0))
+        nodes = np.empty((_pzr.N_NODE_ROWS, ip[rz + _pzr.F.N_NODES] if rz >= 0 else 0))
         saved = np.empty(4)
         i_press = ip[rz + _pzr.F.W_PRESSURE] if rz >= 0 else 0
         if rz >= 0:

@@ -113,7 +113,7 @@ def signals(t, y, p, ip, d, w, r):
     w[ip[r + F.W_PUMPS]] = pumps
 
 
-@njit
+@njit(nrt=True)
 def outputs(t, y, p, ip, d, w, r):
     """Energy in, out, stored, the residual, the primary mass and boron (output-only: computed when
     signals are read or recorded, not while integrating)."""

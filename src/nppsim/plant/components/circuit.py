@@ -63,16 +63,17 @@ def signals(t, y, p, ip, d, w, r):
     w[ip[r + F.W_FRACTION]] = max(m_v, 1e-3 * p[h + H_FLOW_NOM]) / p[h + H_FLOW_NOM]
 
 
-@njit
+@njit(nrt=True)
 def derivatives(t, y, p, ip, d, w, dydt, r):
     """Loop-flow rates from the parallel-loop momentum equations."""
     nl = ip[r + F.N_LOOPS]
     yf = ip[r + F.Y_FLOW]
     h = ip[r + F.P_HYDRAULICS]
-    dp = np.empty(nl)
-    kl = np.empty(nl)
-    il = np.empty(nl)
-    buoy = np.empty(nl)
+    loops = np.empty((4, nl))  # one allocation for the four per-loop arrays
+    dp = loops[0]
+    kl = loops[1]
+    il = loops[2]
+    buoy = loops[3]
     for i in range(nl):
         dp[i] = w[ip[ip[r + F.I_DP] + i]]
         kl[i] = p[h + H_K_LOOP]

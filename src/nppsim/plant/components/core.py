@@ -263,7 +263,7 @@ def _resistances(tf, flow, p, s, film_nom):
     return r_fc, r_cw, k_f, r_film
 
 
-@njit
+@njit(nrt=True)
 def signals(t, y, p, ip, d, w, r):
     """Compute the core's signals (power, reactivity, temperatures, node properties)."""
     s = ip[r + F.P_SCALARS]
@@ -604,7 +604,7 @@ def jac_lead(t, y, p, ip, d, r):
     return yd, 1e-6 / decay_weight(t, p, ip, d, r, 0)
 
 
-@njit
+@njit(nrt=True)
 def jac_fill(t, y, p, ip, d, col, J, r):
     """Fill the decay-heat columns of ``J`` from the difference quotient ``col`` of the lead one.
 

@@ -185,6 +185,7 @@ N_DATA = 23
 EV_RELIEF, EV_SAFETY, EV_BACKUP, EV_CUTOUT = range(4)
 EVENTS = ("relief", "safety", "backup_heaters", "heater_cutout")
 N_TRANSFER = 5  # flashing, rain-out, interface, wall and spray condensation
+N_NODE_ROWS = 7  # rows of the closure's node array: 4 node properties, 3 of work space
 
 CONTENT_LABELS = {
     EQUILIBRIUM: ("mass", "energy"),
@@ -383,8 +384,9 @@ def _pressure_terms(y, p, ip, d, w, r, h_s):
 @njit
 def node_props(t, y, p, ip, d, w, r, nodes):
     """Every primary node's properties for the closure at the pressurizer's pressure, into
-    ``nodes`` (4, n_nodes): mass [kg], V drho/dh [kg/(J/kg)], compressibility V (drho/dh V/m +
-    drho/dp) [kg/Pa], and rho V where the node's water carries a shared boron state [kg]."""
+    rows 0 to 3 of ``nodes`` (at least 4 rows, n_nodes columns): mass [kg], V drho/dh
+    [kg/(J/kg)], compressibility V (drho/dh V/m + drho/dp) [kg/Pa], and rho V where the node's
+    water carries a shared boron state [kg]."""
     nn = ip[r + F.N_NODES]
     ih = ip[r + F.I_NODE_H]
     press = w[ip[r + F.W_PRESSURE]]
@@ -445,17 +447,20 @@ def node_props_from_signals(t, y, p, ip, d, w, r, nodes):
         _node_entries(p, ip, r, j, w[ip[ir + j]], w[ip[idh + j]], w[ip[idp + j]], nodes)
 
 
-@njit
+@njit(nrt=True)
 def closure(t, y, p, ip, d, w, dydt, r):
     """The surge: correct every primary node's enthalpy and boron rates, set the vessel's."""
-    nodes = np.empty((4, ip[r + F.N_NODES]))
+    nodes = np.empty((N_NODE_ROWS, ip[r + F.N_NODES]))
     node_props_from_signals(t, y, p, ip, d, w, r, nodes)
     closure_on(t, y, p, ip, d, w, dydt, r, nodes)
 
 
 @njit
 def closure_on(t, y, p, ip, d, w, dydt, r, nodes):
-    """:func:`closure` on the node properties ``nodes`` of :func:`node_props` at ``(y, w)``."""
+    """:func:`closure` on the node properties ``nodes`` of :func:`node_props` at ``(y, w)``
+    (rows 0 to 3; rows 4 to 6 of the ``(N_NODE_ROWS, n_nodes)`` array are work space, so
+    that the closure allocates nothing: it runs in every right-hand side and in every closure
+    column of the Jacobian)."""
     nn = ip[r + F.N_NODES]
     ih = ip[r + F.I_NODE_H]
     ib = ip[r + F.I_NODE_BORON]
@@ -467,9 +472,13 @@ def closure_on(t, y, p, ip, d, w, dydt, r, nodes):
     mass = nodes[0]
     vrh = nodes[1]
     comp = nodes[2]
-    ext = np.zeros(nn)
-    mix_h = np.zeros(nn)
-    mix_b = np.zeros(nn)
+    ext = nodes[4]
+    mix_h = nodes[5]
+    mix_b = nodes[6]
+    for j in range(nn):
+        ext[j] = 0.0
+        mix_h[j] = 0.0
+        mix_b[j] = 0.0
     # the water of the nodes that share one boron state (the core's channel nodes): the boron
     # that state carries is its concentration times that water, rho V summed (as the balance
     # counts it), not the channel's fixed mass of its energy equation
