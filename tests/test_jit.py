@@ -4,9 +4,10 @@ A function compiled without Numba's runtime (the default of :func:`nppsim._jit.n
 reference on the arrays it handles. That is safe as long as it returns no array: a caller
 compiled with the runtime would release a reference on it that was never taken, and the array
 could be freed while still in use. (Numba itself refuses a new array or a view as such a
-function's return value, but accepts returning an array argument.) These tests walk every compiled function of the package
-(each signature Numba's cache holds for it, after one short run of every plant design) and
-check that rule, and that a kernel which allocates without saying ``nrt=True`` is refused.
+function's return value, but accepts returning an array argument.) These tests walk every
+compiled function of the package (each signature Numba's cache holds for it, after one short
+run of every plant design) and check that rule, and that a kernel which allocates without
+saying ``nrt=True`` is refused.
 """
 
 from __future__ import annotations
