@@ -76,22 +76,22 @@ def main() -> None:
     args = parser.parse_args()
     if "nppsim" in sys.modules:
         raise SystemExit("run as a script: the cache folder must be set before nppsim loads")
-    cache = tempfile.mkdtemp(prefix="nppsim-perfmap-")
-    os.environ["NPPSIM_CACHE_DIR"] = cache  # fresh: every kernel compiled in this process
-    from nppsim.engine.run import RunSpec, build
+    with tempfile.TemporaryDirectory(prefix="nppsim-perfmap-") as cache:
+        os.environ["NPPSIM_CACHE_DIR"] = cache  # fresh: every kernel compiled in this process
+        from nppsim.engine.run import RunSpec, build
 
-    spec = RunSpec(scenario=args.scenario)
-    duration = spec.resolve()[0].duration
-    _, sim = build(spec)
-    sim.advance(duration)
-    print(f"{write_map()} symbols in /tmp/perf-{os.getpid()}.map", file=sys.stderr)
-    sims = [build(spec)[1] for _ in range(args.runs)]
-    gc.collect()
-    t0 = time.process_time()
-    for s in sims:
-        s.advance(duration)
-    cpu = (time.process_time() - t0) / len(sims)
-    print(f"{args.scenario}: {len(sims)} runs, CPU {cpu * 1e3:.1f} ms a run")
+        spec = RunSpec(scenario=args.scenario)
+        duration = spec.resolve()[0].duration
+        _, sim = build(spec)
+        sim.advance(duration)
+        print(f"{write_map()} symbols in /tmp/perf-{os.getpid()}.map", file=sys.stderr)
+        sims = [build(spec)[1] for _ in range(args.runs)]
+        gc.collect()
+        t0 = time.process_time()
+        for s in sims:
+            s.advance(duration)
+        cpu = (time.process_time() - t0) / len(sims)
+        print(f"{args.scenario}: {len(sims)} runs, CPU {cpu * 1e3:.1f} ms a run")
 
 
 if __name__ == "__main__":
